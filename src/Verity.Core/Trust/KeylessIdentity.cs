@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+
+namespace Verity.Core.Trust;
+
+/// <summary>
+/// The identity a keyless (Fulcio) certificate must carry: OIDC issuer and subject, each exact or a regex.
+/// </summary>
+/// <remarks>
+/// Regular expressions are anchored at both ends when compiled (Connaisseur passes them unanchored, so
+/// <c>alice@example.com</c> as a regex also matches <c>alice@example.com.evil</c>).
+/// </remarks>
+public sealed record KeylessIdentity
+{
+    /// <summary>The exact OIDC issuer, or null when <see cref="IssuerRegex"/> is used.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>The issuer regex, anchored.</summary>
+    public Regex? IssuerRegex { get; init; }
+
+    /// <summary>The exact subject (SAN), or null when <see cref="SubjectRegex"/> is used.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The subject regex, anchored.</summary>
+    public Regex? SubjectRegex { get; init; }
+
+    /// <summary>Whether the issuer and subject of a certificate match this identity.</summary>
+    public bool Matches(string issuer, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(subject);
+        bool issuerOk = Issuer is not null ? string.Equals(Issuer, issuer, StringComparison.Ordinal) : IssuerRegex!.IsMatch(issuer);
+        bool subjectOk = Subject is not null ? string.Equals(Subject, subject, StringComparison.Ordinal) : SubjectRegex!.IsMatch(subject);
+        return issuerOk && subjectOk;
+    }
+
+    /// <summary>Compiles a user regex anchored at both ends, with a match timeout.</summary>
+    public static Regex Anchored(string pattern)
+    {
+        return new Regex(
+            "^(?:" + pattern + @")\z",
+            RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
+            TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        return $"issuer {(Issuer ?? "~" + IssuerRegex)}, subject {(Subject ?? "~" + SubjectRegex)}";
+    }
+}
