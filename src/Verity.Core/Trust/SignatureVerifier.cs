@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+
+namespace Verity.Core.Trust;
+
+/// <summary>
+/// Verifies a signature over a message with a <see cref="VerificationKey"/>; the one place where key
+/// algorithms meet signature encodings.
+/// </summary>
+/// <remarks>
+/// The message is hashed with the given hash (SHA-256 unless the format says otherwise); Ed25519
+/// signs the message itself (RFC 8032, PureEdDSA) and ignores it. Malformed signatures verify as false,
+/// never throw.
+/// </remarks>
+public static class SignatureVerifier
+{
+    /// <summary>Whether <paramref name="signature"/> is a valid signature of <paramref name="message"/> by <paramref name="key"/>.</summary>
+    public static bool Verify(
+        VerificationKey key,
+        ReadOnlySpan<byte> message,
+        ReadOnlySpan<byte> signature,
+        SignatureEncoding encoding = SignatureEncoding.Default,
+        HashAlgorithmName? hash = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var hashName = hash ?? HashAlgorithmName.SHA256;
+        try
+        {
+            switch (key.Algorithm)
+            {
+                case KeyAlgorithm.EcdsaP256:
+                case KeyAlgorithm.EcdsaP384:
+                case KeyAlgorithm.EcdsaP521:
+                {
+                    if (encoding == SignatureEncoding.RsaPss)
+                    {
+                        return false;
+                    }
+
+                    using var ecdsa = key.CreateEcdsa();
+                    var format = encoding == SignatureEncoding.EcdsaP1363
+                        ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
+                        : DSASignatureFormat.Rfc3279DerSequence;
+                    return ecdsa.VerifyData(message, signature, hashName, format);
+                }
+
+                case KeyAlgorithm.Rsa:
+                {
+                    using var rsa = key.CreateRsa();
+                    var padding = encoding == SignatureEncoding.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+                    return rsa.VerifyData(message, signature, hashName, padding);
+                }
+
+                case KeyAlgorithm.Ed25519:
+                {
+                    if (signature.Length != 64 || encoding != SignatureEncoding.Default)
+                    {
+                        return false;
+                    }
+
+                    var verifier = new Ed25519Signer();
+                    verifier.Init(forSigning: false, new Ed25519PublicKeyParameters(key.GetEd25519Key()));
+                    verifier.BlockUpdate(message);
+                    return verifier.VerifySignature(signature.ToArray());
+                }
+
+                default:
+                    return false;
+            }
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Verifies a signature over a precomputed digest (ECDSA and RSA only).</summary>
+    public static bool VerifyHash(
+        VerificationKey key,
+        ReadOnlySpan<byte> digest,
+        ReadOnlySpan<byte> signature,
+        HashAlgorithmName hash,
+        SignatureEncoding encoding = SignatureEncoding.Default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            switch (key.Algorithm)
+            {
+                case KeyAlgorithm.EcdsaP256:
+                case KeyAlgorithm.EcdsaP384:
+                case KeyAlgorithm.EcdsaP521:
+                {
+                    using var ecdsa = key.CreateEcdsa();
+                    var format = encoding == SignatureEncoding.EcdsaP1363
+                        ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
+                        : DSASignatureFormat.Rfc3279DerSequence;
+                    return ecdsa.VerifyHash(digest, signature, format);
+                }
+
+                case KeyAlgorithm.Rsa:
+                {
+                    using var rsa = key.CreateRsa();
+                    var padding = encoding == SignatureEncoding.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+                    return rsa.VerifyHash(digest, signature, hash, padding);
+                }
+
+                default:
+                    return false;
+            }
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+}
