@@ -1,0 +1,238 @@
+using System.Text.Json;
+using Verity.Core.Configuration;
+using Verity.Hosting;
+using Verity.Logging;
+using Verity.Workloads;
+
+namespace Verity.Admission;
+
+/// <summary>
+/// An AdmissionReview in, an AdmissionReview out: the whole admission decision, independent of HTTP.
+/// </summary>
+/// <remarks>
+/// <para>Flow (see docs/architecture.md):</para>
+/// <list type="number">
+/// <item>Malformed JSON, or a missing or null <c>request</c>, is answered with HTTP 400, never an admit.</item>
+/// <item>Operations other than CREATE and UPDATE, and kinds that do not make Pods, are admitted untouched.</item>
+/// <item>An UPDATE whose old object is marked for deletion is admitted (so finalizers can be removed).</item>
+/// <item>Every image of containers, init and ephemeral containers is found with its JSON pointer; each
+/// distinct image string is verified once, all in parallel, under one deadline.</item>
+/// <item>All trusted: admit, with a JSON Patch pinning each tag to its trusted digest. Any denied: deny,
+/// naming every failing image and why. Then <c>resourceValidationMode: podsOnly</c> and detection mode
+/// may turn a denial into an admission with warnings.</item>
+/// </list>
+/// </remarks>
+internal sealed class AdmissionHandler
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+
+    private readonly PolicySnapshotProvider _snapshots;
+    private readonly ImageVerifier _verifier;
+    private readonly AdmissionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AdmissionHandler> _logger;
+
+    public AdmissionHandler(
+        PolicySnapshotProvider snapshots, ImageVerifier verifier, AdmissionOptions options, TimeProvider time, ILogger<AdmissionHandler> logger)
+    {
+        _snapshots = snapshots;
+        _verifier = verifier;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one AdmissionReview body.</summary>
+    /// <param name="body">The request body (UTF-8 JSON).</param>
+    /// <param name="requestTimeout">The API server's own timeout (its <c>?timeout=</c> parameter), if known.</param>
+    /// <param name="cancellationToken">Cancelled when the client goes away or the server stops.</param>
+    public async Task<AdmissionResult> HandleAsync(ReadOnlyMemory<byte> body, TimeSpan? requestTimeout, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            Log.MalformedRequest(_logger, "invalid JSON");
+            return AdmissionResult.Error(400, $"received invalid json: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("request", out var requestElement)
+                || requestElement.ValueKind != JsonValueKind.Object)
+            {
+                Log.MalformedRequest(_logger, "no request object");
+                return AdmissionResult.Error(400, "received empty admission request");
+            }
+
+            var apiVersion = root.TryGetProperty("apiVersion", out var v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()!
+                : "admission.k8s.io/v1";
+            if (apiVersion is not ("admission.k8s.io/v1" or "admission.k8s.io/v1beta1"))
+            {
+                Log.MalformedRequest(_logger, "unsupported apiVersion");
+                return AdmissionResult.Error(400, $"unsupported AdmissionReview apiVersion \"{apiVersion}\" (admission.k8s.io/v1 or v1beta1)");
+            }
+
+            var snapshot = _snapshots.Current;
+            if (snapshot is null)
+            {
+                return AdmissionResult.Error(503, "Verity has no valid configuration loaded");
+            }
+
+            var request = AdmissionRequest.Read(requestElement);
+            var response = await DecideAsync(request, snapshot, requestTimeout, cancellationToken);
+            return new AdmissionResult(200, response.ToReviewJson(apiVersion), "application/json");
+        }
+    }
+
+    /// <summary>Decides about a parsed request under <paramref name="snapshot"/>.</summary>
+    public async Task<AdmissionResponse> DecideAsync(
+        AdmissionRequest request, PolicySnapshot snapshot, TimeSpan? requestTimeout, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        if (request.Operation is not ("CREATE" or "UPDATE"))
+        {
+            if (request.Operation is null)
+            {
+                return Finish(request, snapshot, Deny(request, "error decoding new workload object: the request has no operation"), 0, started);
+            }
+
+            Log.NotValidated(_logger, request.Uid, request.Operation, request.Kind, request.Namespace, request.Name, $"operation {request.Operation}");
+            return Allow(request);
+        }
+
+        if (request.Kind is null)
+        {
+            return Finish(request, snapshot, Deny(request, "error decoding new workload object: the request has no kind"), 0, started);
+        }
+
+        if (WorkloadKind.PodSpecPath(request.Kind) is null)
+        {
+            Log.NotValidated(_logger, request.Uid, request.Operation, request.Kind, request.Namespace, request.Name, $"kind {request.Kind} makes no pods");
+            return Allow(request);
+        }
+
+        if (request.Operation == "UPDATE" && AdmissionRequest.IsMarkedForDeletion(request.OldObject))
+        {
+            Log.NotValidated(_logger, request.Uid, request.Operation, request.Kind, request.Namespace, request.Name, "already marked for deletion");
+            return Allow(request);
+        }
+
+        List<ContainerImage> images;
+        HashSet<string>? oldImages = null;
+        try
+        {
+            images = ImageExtractor.Extract(request.Object ?? default, request.Kind);
+        }
+        catch (WorkloadException e)
+        {
+            return Finish(request, snapshot, Deny(request, $"error decoding new workload object: {e.Message}"), 0, started);
+        }
+
+        if (request.Operation == "UPDATE")
+        {
+            try
+            {
+                oldImages = [.. ImageExtractor.Extract(request.OldObject ?? default, request.Kind).Select(i => i.Image)];
+            }
+            catch (WorkloadException e)
+            {
+                return Finish(request, snapshot, Deny(request, $"error decoding old workload object: {e.Message}"), 0, started);
+            }
+        }
+
+        var distinct = images.Select(i => i.Image).Distinct(StringComparer.Ordinal).ToArray();
+        var timeout = requestTimeout is { } t && t > TimeSpan.FromSeconds(2) && t - TimeSpan.FromSeconds(1) < _options.Timeout
+            ? t - TimeSpan.FromSeconds(1)
+            : _options.Timeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+
+        bool unchangedApproval = snapshot.Features.AutomaticUnchangedApproval && oldImages is not null;
+        var tasks = new Task<ImageVerdict>[distinct.Length];
+        for (int i = 0; i < distinct.Length; i++)
+        {
+            var image = distinct[i];
+            tasks[i] = _verifier.VerifyAsync(image, snapshot, unchangedApproval && oldImages!.Contains(image), deadline.Token);
+        }
+
+        var verdicts = await Task.WhenAll(tasks);
+        foreach (var verdict in verdicts)
+        {
+            Log.ImageDecision(
+                _logger, verdict.Image, request.Kind, request.Namespace, request.Name, request.User,
+                verdict.Allowed ? (verdict.Skipped is null ? "trusted" : "skipped") : "denied",
+                verdict.Rule?.Pattern.Original, verdict.Validator, verdict.ValidatorType, verdict.Reason,
+                verdict.Digest?.Value, verdict.Skipped);
+        }
+
+        AdmissionResponse response;
+        var denied = verdicts.Where(v => !v.Allowed).ToArray();
+        if (denied.Length > 0)
+        {
+            var message = string.Join("; ", denied.Select(d => d.DenialMessage));
+            if (denied.Any(d => d.TimedOut) && !cancellationToken.IsCancellationRequested)
+            {
+                int done = verdicts.Count(v => !v.TimedOut);
+                Log.RequestTimedOut(_logger, request.Uid, done, verdicts.Length);
+                message = $"validation of admission request {request.Uid} timed out after validating {done}/{verdicts.Length} images: {message}";
+            }
+
+            response = Deny(request, message);
+        }
+        else
+        {
+            var byImage = verdicts.ToDictionary(v => v.Image, StringComparer.Ordinal);
+            var patches = new List<KeyValuePair<string, string>>();
+            foreach (var container in images)
+            {
+                if (byImage[container.Image].PatchValue is { } value && value != container.Image)
+                {
+                    patches.Add(new(container.Path, value));
+                }
+            }
+
+            response = new AdmissionResponse { Uid = request.Uid, Allowed = true, Patches = patches };
+        }
+
+        return Finish(request, snapshot, response, verdicts.Length, started);
+    }
+
+    private AdmissionResponse Finish(AdmissionRequest request, PolicySnapshot snapshot, AdmissionResponse response, int images, long started)
+    {
+        var features = snapshot.Features;
+
+        // podsOnly: other kinds are admitted and never mutated; their denial becomes a warning.
+        if (features.ResourceValidationMode == ResourceValidationMode.PodsOnly && request.Kind != "Pod")
+        {
+            response = response with
+            {
+                Allowed = true,
+                Patches = [],
+                Warnings = response.Allowed ? [] : ["pod-only validation active", response.Message ?? string.Empty],
+            };
+        }
+        else if (features.DetectionMode && !response.Allowed)
+        {
+            response = response with { Allowed = true, Warnings = ["detection mode active", response.Message ?? string.Empty] };
+        }
+
+        Log.RequestDecision(
+            _logger, request.Uid, request.Operation, request.Kind, request.Namespace, request.Name, request.User,
+            response.Allowed ? (response.Warnings.Count > 0 ? "admitted with warnings" : "admitted") : "denied",
+            response.Message is null ? string.Empty : ": " + response.Message,
+            images, response.Patches.Count > 0, _time.GetElapsedTime(started).TotalMilliseconds);
+        return response;
+    }
+
+    private static AdmissionResponse Allow(AdmissionRequest request) => new() { Uid = request.Uid, Allowed = true };
+
+    private static AdmissionResponse Deny(AdmissionRequest request, string message) =>
+        new() { Uid = request.Uid, Allowed = false, Message = message };
+}

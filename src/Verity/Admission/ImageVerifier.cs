@@ -1,0 +1,118 @@
+using Verity.Core.Configuration;
+using Verity.Core.Images;
+using Verity.Core.Validation;
+using Verity.Hosting;
+using Verity.Logging;
+
+namespace Verity.Admission;
+
+/// <summary>
+/// Decides about one image: parse, pick the most specific rule, run its validator, check the result.
+/// </summary>
+/// <remarks>
+/// Shared by the webhook and the <c>verify</c>/<c>review</c> commands. "Could not get the evidence"
+/// (an exception from a validator) is caught here, logged with detail and turned into a denial with a
+/// short message: this fails closed, and no stack trace reaches the user.
+/// </remarks>
+internal sealed class ImageVerifier
+{
+    private readonly ILogger<ImageVerifier> _logger;
+
+    public ImageVerifier(ILogger<ImageVerifier> logger)
+    {
+        _logger = logger;
+    }
+
+    /// <param name="image">The image exactly as written.</param>
+    /// <param name="snapshot">The configuration of this request.</param>
+    /// <param name="unchanged">Whether the image is unchanged by an UPDATE and unchanged approval is on.</param>
+    /// <param name="cancellationToken">The request's deadline.</param>
+    public async Task<ImageVerdict> VerifyAsync(string image, PolicySnapshot snapshot, bool unchanged, CancellationToken cancellationToken)
+    {
+        if (!ImageReference.TryParse(image, out var reference, out var parseError))
+        {
+            return new ImageVerdict { Image = image, Allowed = false, Reason = parseError };
+        }
+
+        var rule = snapshot.Policy.FindRule(reference);
+        if (rule is null)
+        {
+            return new ImageVerdict
+            {
+                Image = image,
+                Reference = reference,
+                Allowed = false,
+                Reason = $"no matching rule: no policy pattern matches {reference.Canonical}",
+            };
+        }
+
+        var validator = snapshot.FindValidator(rule.Validator);
+        if (validator is null)
+        {
+            return new ImageVerdict
+            {
+                Image = image,
+                Reference = reference,
+                Rule = rule,
+                Validator = rule.Validator,
+                Allowed = false,
+                Reason = $"validator \"{rule.Validator}\" not found",
+            };
+        }
+
+        var verdict = new ImageVerdict
+        {
+            Image = image,
+            Reference = reference,
+            Rule = rule,
+            Validator = validator.Name,
+            ValidatorType = validator.Type,
+            Allowed = false,
+        };
+
+        // Static validators are never skipped: they cost nothing and a deny must stay a deny.
+        if (unchanged && validator.Type != StaticValidatorDefinition.TypeName)
+        {
+            return verdict with { Allowed = true, Digest = reference.Digest, Skipped = "unchanged image reference" };
+        }
+
+        ValidationOutcome outcome;
+        try
+        {
+            outcome = await validator.ValidateAsync(reference, rule.Options, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return verdict with { Reason = $"{validator.Type} validation did not finish before the deadline", TimedOut = true };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log.ValidatorFailed(_logger, e, image, validator.Name, validator.Type);
+            var reason = e is ValidationException ? e.Message : "an internal error occurred (see Verity's log)";
+            return verdict with { Reason = $"error during {validator.Type} validation: {reason}" };
+        }
+
+        switch (outcome)
+        {
+            case ValidationOutcome.Trusted trusted:
+                if (reference.Digest is { } written && trusted.Digest is { } verified && written != verified)
+                {
+                    return verdict with
+                    {
+                        Reason = $"the verified digest {verified} differs from the digest {written} in the reference",
+                    };
+                }
+
+                return verdict with { Allowed = true, Digest = trusted.Digest ?? reference.Digest, Reason = trusted.Detail };
+            case ValidationOutcome.Denied denied:
+                return verdict with
+                {
+                    Reason = validator.Type == StaticValidatorDefinition.TypeName
+                        ? $"{denied.Reason} using rule \"{rule.Pattern.Original}\""
+                        : denied.Reason,
+                };
+            default:
+                throw new InvalidOperationException($"unknown outcome {outcome}");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Verity.Core.Configuration;
+using Verity.Hosting;
+
+namespace Verity.Cli;
+
+/// <summary><c>verity serve</c>: run the admission webhook.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(TextWriter errors)
+    {
+        var config = CommonOptions.Config();
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = "Where to listen, e.g. https://127.0.0.1:8443 (repeatable; port 0 picks a free port)",
+            DefaultValueFactory = _ => ["https://127.0.0.1:8443"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var cert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate (chain) to serve; re-read when it changes" };
+        var key = new Option<FileInfo?>("--tls-key") { Description = "PEM private key of --tls-cert" };
+        var timeout = new Option<double?>("--timeout") { Description = "Admission deadline in seconds (default 28)" };
+        var reload = new Option<double>("--reload-interval")
+        {
+            Description = "Seconds between checks of the configuration file for changes; 0 turns reloading off",
+            DefaultValueFactory = _ => 5,
+        };
+        var logLevel = CommonOptions.LogLevel();
+        var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
+        {
+            config, urls, cert, key, timeout, reload, logLevel,
+        };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(cert) is null) != (result.GetValue(key) is null))
+            {
+                result.AddError("--tls-cert and --tls-key must be given together");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new ServeOptions
+            {
+                ConfigFile = parse.GetValue(config)!.FullName,
+                Urls = [.. parse.GetValue(urls)!.SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+                TlsCertFile = parse.GetValue(cert)?.FullName,
+                TlsKeyFile = parse.GetValue(key)?.FullName,
+                Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reload)),
+                LogLevel = parse.GetValue(logLevel),
+            };
+            WebApplication app;
+            try
+            {
+                app = WebhookHost.Build(options);
+            }
+            catch (ConfigurationException e)
+            {
+                return CommonOptions.ConfigError(errors, e);
+            }
+
+            try
+            {
+                await app.RunAsync();
+                return VerityCli.Ok;
+            }
+            catch (Exception e) when (e is IOException or CryptographicException)
+            {
+                await errors.WriteLineAsync($"verity: cannot start the server: {e.Message}");
+                return VerityCli.UsageError;
+            }
+            finally
+            {
+                await app.DisposeAsync();
+            }
+        });
+        return command;
+    }
+}

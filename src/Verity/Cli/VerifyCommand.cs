@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json;
+using Verity.Admission;
+using Verity.Core.Configuration;
+
+namespace Verity.Cli;
+
+/// <summary><c>verity verify</c>: verify images against the policy, without a cluster.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create(TextWriter output, TextWriter errors)
+    {
+        var config = CommonOptions.Config();
+        var images = new Argument<string[]>("image") { Description = "Image references, e.g. nginx:1.27 or registry.example/app@sha256:…", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var logLevel = CommonOptions.LogLevel();
+        var command = new Command("verify", "Verify images against the policy: the matched rule, validator and verdict (trusted digest or reason) of each. Exit 0 if all are trusted, 1 if any is denied")
+        {
+            config, images, format, logLevel,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            CliRuntime runtime;
+            try
+            {
+                runtime = CliRuntime.Start(parse.GetValue(config)!.FullName, parse.GetValue(logLevel));
+            }
+            catch (ConfigurationException e)
+            {
+                return CommonOptions.ConfigError(errors, e);
+            }
+
+            using (runtime)
+            {
+                var verifier = runtime.Get<ImageVerifier>();
+                var names = parse.GetValue(images)!;
+                var verdicts = await Task.WhenAll(names.Select(image => verifier.VerifyAsync(image, runtime.Snapshot, unchanged: false, cancellationToken)));
+                if (parse.GetValue(format) == "json")
+                {
+                    await WriteJsonAsync(output, verdicts);
+                }
+                else
+                {
+                    foreach (var verdict in verdicts)
+                    {
+                        await output.WriteLineAsync(Describe(verdict));
+                    }
+                }
+
+                return verdicts.All(v => v.Allowed) ? VerityCli.Ok : VerityCli.Denied;
+            }
+        });
+        return command;
+    }
+
+    internal static string Describe(ImageVerdict verdict)
+    {
+        var rule = verdict.Rule is null ? "no rule" : $"rule \"{verdict.Rule.Pattern.Original}\"";
+        var validator = verdict.Validator is null ? string.Empty : $", validator \"{verdict.Validator}\" ({verdict.ValidatorType})";
+        var result = verdict.Allowed
+            ? $"trusted{(verdict.Digest is { } d ? " " + d.Value : " (no digest)")}{(verdict.Skipped is null ? string.Empty : $" [{verdict.Skipped}]")}"
+            : $"denied: {verdict.Reason}";
+        return $"{verdict.Image}: {rule}{validator}: {result}";
+    }
+
+    private static async Task WriteJsonAsync(TextWriter output, ImageVerdict[] verdicts)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (var verdict in verdicts)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("image", verdict.Image);
+                writer.WriteString("rule", verdict.Rule?.Pattern.Original);
+                writer.WriteString("validator", verdict.Validator);
+                writer.WriteBoolean("allowed", verdict.Allowed);
+                writer.WriteString("digest", verdict.Digest?.Value);
+                writer.WriteString("reason", verdict.Allowed ? null : verdict.Reason);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+}

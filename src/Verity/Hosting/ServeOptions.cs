@@ -1,0 +1,26 @@
+namespace Verity.Hosting;
+
+/// <summary>How <c>verity serve</c> runs.</summary>
+internal sealed record ServeOptions
+{
+    /// <summary>The configuration file.</summary>
+    public required string ConfigFile { get; init; }
+
+    /// <summary>Where to listen, e.g. <c>https://127.0.0.1:8443</c>; port 0 picks a free port.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["https://127.0.0.1:8443"];
+
+    /// <summary>PEM certificate file; with <see cref="TlsKeyFile"/>, else a self-signed certificate is generated.</summary>
+    public string? TlsCertFile { get; init; }
+
+    /// <summary>PEM private key file.</summary>
+    public string? TlsKeyFile { get; init; }
+
+    /// <summary>The admission deadline.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Overrides the configuration's log level.</summary>
+    public string? LogLevel { get; init; }
+
+    /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
+    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
+}

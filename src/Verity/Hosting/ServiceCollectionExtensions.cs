@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Verity.Admission;
+using Verity.Core.Validation;
+using Verity.Validators.Static;
+
+namespace Verity.Hosting;
+
+/// <summary>Registers Verity's admission pipeline and validators.</summary>
+internal static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddVerityCore(this IServiceCollection services, AdmissionOptions options)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<IValidatorFactory, StaticValidatorFactory>();
+        services.AddSingleton<ValidatorRegistry>();
+        services.AddSingleton<PolicySnapshotProvider>();
+        services.AddSingleton<ImageVerifier>();
+        services.AddSingleton<AdmissionHandler>();
+        return services;
+    }
+}

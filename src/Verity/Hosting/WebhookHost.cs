@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Verity.Admission;
+using Verity.Core.Configuration;
+using Verity.Logging;
+
+namespace Verity.Hosting;
+
+/// <summary>
+/// Builds the webhook server: Kestrel over TLS 1.2+, <c>POST /mutate</c>, <c>GET /health</c>,
+/// <c>GET /ready</c>, a request body limit and graceful shutdown.
+/// </summary>
+internal static class WebhookHost
+{
+    /// <summary>Builds (but does not start) the server.</summary>
+    /// <exception cref="ConfigurationException">The configuration cannot be loaded.</exception>
+    public static WebApplication Build(ServeOptions options, Action<IServiceCollection>? configureServices = null)
+    {
+        // Read the configuration first: a broken file stops the server before it listens.
+        var configuration = ConfigLoader.Load(options.ConfigFile);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        VerityLogging.Configure(builder.Logging, options.LogLevel ?? configuration.Logging.Level, configuration.Logging.Format);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        var admission = new AdmissionOptions();
+        if (options.Timeout is { } timeout)
+        {
+            admission = admission with { Timeout = timeout };
+        }
+
+        builder.Services.AddVerityCore(admission);
+        configureServices?.Invoke(builder.Services);
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Verity.Tls");
+            var time = sp.GetRequiredService<TimeProvider>();
+            return options.TlsCertFile is not null && options.TlsKeyFile is not null
+                ? CertificateProvider.FromFiles(options.TlsCertFile, options.TlsKeyFile, logger, time)
+                : CertificateProvider.SelfSigned(logger, time);
+        });
+        builder.Services.AddHostedService(sp => new ConfigReloader(
+            options.ConfigFile, options.ReloadInterval, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<ILogger<ConfigReloader>>()));
+
+        var endpoints = options.Urls.Select(ParseUrl).ToList();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = admission.MaxRequestBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            var certificates = kestrel.ApplicationServices.GetRequiredService<CertificateProvider>();
+            foreach (var (address, port, https) in endpoints)
+            {
+                kestrel.Listen(address, port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    if (https)
+                    {
+                        listen.UseHttps(tls =>
+                        {
+                            tls.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                            tls.ServerCertificateSelector = (_, _) => certificates.Current;
+                        });
+                    }
+                });
+            }
+        });
+
+        var app = builder.Build();
+        var snapshots = app.Services.GetRequiredService<PolicySnapshotProvider>();
+        var snapshot = snapshots.Use(configuration);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Verity");
+        Log.ConfigurationLoaded(log, configuration.Source, configuration.Layout.ToString(), configuration.Validators.Length, snapshot.Policy.Rules.Length);
+        foreach (var warning in configuration.Warnings)
+        {
+            Log.ConfigurationWarning(log, warning.ToString());
+        }
+
+        MapEndpoints(app);
+        app.Lifetime.ApplicationStarted.Register(() =>
+            Log.Listening(log, string.Join(", ", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])));
+        return app;
+    }
+
+    /// <summary>The addresses the started server listens on.</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        return [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        var handler = app.Services.GetRequiredService<AdmissionHandler>();
+        var snapshots = app.Services.GetRequiredService<PolicySnapshotProvider>();
+
+        app.MapGet("/health", () => Results.Text("ok\n"));
+        app.MapGet("/ready", () => snapshots.Current is null
+            ? Results.Text("no configuration loaded\n", statusCode: 503)
+            : Results.Text("ready\n"));
+        app.Map("/mutate", async (HttpContext context) =>
+        {
+            var request = context.Request;
+            var response = context.Response;
+            if (!HttpMethods.IsPost(request.Method))
+            {
+                response.StatusCode = 405;
+                response.Headers.Allow = "POST";
+                await response.WriteAsync($"Method not allowed.: {request.Method}\n", context.RequestAborted);
+                return;
+            }
+
+            var contentType = request.ContentType;
+            if (contentType is null || !contentType.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            {
+                response.StatusCode = 400;
+                await response.WriteAsync($"wrong content type: expected json, got {contentType}\n", context.RequestAborted);
+                return;
+            }
+
+            byte[] body;
+            try
+            {
+                body = await ReadBodyAsync(request, context.RequestAborted);
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+            {
+                response.StatusCode = e.StatusCode;
+                await response.WriteAsync($"cannot read the request: {e.Message}\n", context.RequestAborted);
+                return;
+            }
+
+            var result = await handler.HandleAsync(body, ParseTimeout(request.Query["timeout"]), context.RequestAborted);
+            response.StatusCode = result.StatusCode;
+            response.ContentType = result.ContentType;
+            response.ContentLength = result.Body.Length;
+            await response.Body.WriteAsync(result.Body, context.RequestAborted);
+        });
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var length = request.ContentLength is > 0 and < int.MaxValue ? (int)request.ContentLength.Value : 16 * 1024;
+        using var buffer = new MemoryStream(length);
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Parses the API server's <c>?timeout=</c> (a Go duration such as <c>10s</c> or <c>1m30s</c>).</summary>
+    internal static TimeSpan? ParseTimeout(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var total = TimeSpan.Zero;
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            int digits = 0;
+            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
+            {
+                digits++;
+            }
+
+            int unit = digits;
+            while (unit < rest.Length && char.IsAsciiLetter(rest[unit]))
+            {
+                unit++;
+            }
+
+            if (digits == 0 || !double.TryParse(rest[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            {
+                return null;
+            }
+
+            total += rest[digits..unit] switch
+            {
+                "h" => TimeSpan.FromHours(number),
+                "m" => TimeSpan.FromMinutes(number),
+                "s" => TimeSpan.FromSeconds(number),
+                "ms" => TimeSpan.FromMilliseconds(number),
+                _ => TimeSpan.MinValue,
+            };
+            if (total < TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            rest = rest[unit..];
+        }
+
+        return total;
+    }
+
+    private static (IPAddress Address, int Port, bool Https) ParseUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            throw new ConfigurationException($"--urls: \"{url}\" is not an http(s) URL such as https://127.0.0.1:8443");
+        }
+
+        var host = uri.Host.Trim('[', ']');
+        IPAddress address = host switch
+        {
+            "localhost" => IPAddress.Loopback,
+            "*" or "+" or "0.0.0.0" => IPAddress.Any,
+            _ when IPAddress.TryParse(host, out var ip) => ip,
+            _ => throw new ConfigurationException($"--urls: \"{url}\" must name an IP address (or localhost)"),
+        };
+        return (address, uri.Port, uri.Scheme == "https");
+    }
+}

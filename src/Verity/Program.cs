@@ -1,0 +1,3 @@
+using Verity.Cli;
+
+return await VerityCli.RunAsync(args);
