@@ -139,7 +139,7 @@ internal sealed class AdmissionHandler
         {
             try
             {
-                oldImages = [.. ImageExtractor.Extract(request.OldObject ?? default, request.Kind).Select(i => i.Image)];
+                oldImages = [.. ImageExtractor.Extract(request.OldObject ?? default, request.Kind, allowEmpty: true).Select(i => i.Image)];
             }
             catch (WorkloadException e)
             {

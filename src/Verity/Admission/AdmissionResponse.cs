@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Verity.Admission;
@@ -22,7 +23,7 @@ internal sealed record AdmissionResponse
     public byte[] PatchJson()
     {
         var buffer = new ArrayBufferWriter<byte>(128 * Patches.Count + 2);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartArray();
             foreach (var (path, value) in Patches)
@@ -44,7 +45,7 @@ internal sealed record AdmissionResponse
     public byte[] ToReviewJson(string apiVersion, bool indented = false)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("apiVersion"u8, apiVersion);

@@ -9,8 +9,11 @@ internal static class ImageExtractor
     /// Every image in the pod spec of <paramref name="workload"/>, in spec order: containers, then init
     /// containers, then ephemeral containers.
     /// </summary>
+    /// <param name="workload">The object.</param>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="allowEmpty">Whether a pod spec without containers is acceptable (an old object of an UPDATE).</param>
     /// <exception cref="WorkloadException">The object is not a readable workload of this kind.</exception>
-    public static List<ContainerImage> Extract(JsonElement workload, string kind)
+    public static List<ContainerImage> Extract(JsonElement workload, string kind, bool allowEmpty = false)
     {
         var path = WorkloadKind.PodSpecPath(kind) ?? throw new WorkloadException($"unknown workload kind \"{kind}\"");
         if (workload.ValueKind != JsonValueKind.Object)
@@ -25,7 +28,7 @@ internal static class ImageExtractor
             pointer += "/" + segment;
             if (!spec.TryGetProperty(segment, out var next) || next.ValueKind == JsonValueKind.Null)
             {
-                throw new WorkloadException($"the {kind} has no {pointer[1..].Replace('/', '.')}");
+                throw new WorkloadException($"no containers found in workload object: the {kind} has no {pointer[1..].Replace('/', '.')}");
             }
 
             if (next.ValueKind != JsonValueKind.Object)
@@ -70,7 +73,7 @@ internal static class ImageExtractor
             }
         }
 
-        if (images.Count == 0)
+        if (images.Count == 0 && !allowEmpty)
         {
             throw new WorkloadException("no containers found in workload object");
         }
