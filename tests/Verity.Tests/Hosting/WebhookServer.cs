@@ -1,0 +1,70 @@
+using System.Net.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Verity.Core.Validation;
+using Verity.Hosting;
+using Verity.Tests.Admission;
+
+namespace Verity.Tests.Hosting;
+
+/// <summary>The real webhook (Kestrel, TLS) on a free loopback port, with the mock validator.</summary>
+internal sealed class WebhookServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SocketsHttpHandler _handler;
+
+    private WebhookServer(WebApplication app, string configFile, SocketsHttpHandler handler, HttpClient client)
+    {
+        _app = app;
+        ConfigFile = configFile;
+        _handler = handler;
+        Client = client;
+    }
+
+    public string ConfigFile { get; }
+
+    public HttpClient Client { get; }
+
+    public Uri Address => Client.BaseAddress!;
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<WebhookServer> StartAsync(string configYaml, TimeSpan? reloadInterval = null, Action<SslClientAuthenticationOptions>? tls = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("verity-test-");
+        var configFile = Path.Combine(dir.FullName, "config.yaml");
+        await File.WriteAllTextAsync(configFile, configYaml);
+        var app = WebhookHost.Build(
+            new ServeOptions
+            {
+                ConfigFile = configFile,
+                Urls = ["https://127.0.0.1:0"],
+                LogLevel = "error",
+                ReloadInterval = reloadInterval ?? TimeSpan.Zero,
+            },
+            services =>
+            {
+                services.RemoveAll<IValidatorFactory>();
+                services.AddSingleton<IValidatorFactory, MockValidatorFactory>();
+            });
+        await app.StartAsync();
+        var certificate = app.Services.GetRequiredService<CertificateProvider>().Current;
+        var ssl = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString(),
+        };
+        tls?.Invoke(ssl);
+        var handler = new SocketsHttpHandler { SslOptions = ssl };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(WebhookHost.Addresses(app)[0]), Timeout = TimeSpan.FromSeconds(30) };
+        return new WebhookServer(app, configFile, handler, client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        _handler.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(ConfigFile)!, recursive: true);
+    }
+}
