@@ -11,19 +11,19 @@ namespace Verity.Logging;
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Information,
-        "image {Image} in {Kind} {Namespace}/{Name} by {User}: {Verdict}; rule {Rule}, validator {Validator} ({ValidatorType}); {Reason}; digest {Digest}; skipped {Skipped}")]
+        "image {Image} in {Kind} {NamespaceName}/{Name} by {User}: {Verdict}; rule {Rule}, validator {Validator} ({ValidatorType}); {Reason}; digest {Digest}; skipped {Skipped}")]
     public static partial void ImageDecision(
-        ILogger logger, string image, string? kind, string? @namespace, string? name, string? user, string verdict,
+        ILogger logger, string image, string? kind, string? namespaceName, string? name, string? user, string verdict,
         string? rule, string? validator, string validatorType, string? reason, string? digest, string? skipped);
 
     [LoggerMessage(1002, LogLevel.Information,
-        "request {Uid} for {Operation} {Kind} {Namespace}/{Name} by {User}: {Verdict}{Message} ({Images} images, patched {Patched}, {ElapsedMs} ms)")]
+        "request {Uid} for {Operation} {Kind} {NamespaceName}/{Name} by {User}: {Verdict}{Message} ({Images} images, patched {Patched}, {ElapsedMs} ms)")]
     public static partial void RequestDecision(
-        ILogger logger, string uid, string? operation, string? kind, string? @namespace, string? name, string? user,
+        ILogger logger, string uid, string? operation, string? kind, string? namespaceName, string? name, string? user,
         string verdict, string message, int images, bool patched, double elapsedMs);
 
-    [LoggerMessage(1003, LogLevel.Debug, "request {Uid}: {Operation} {Kind} {Namespace}/{Name} admitted without validation: {Why}")]
-    public static partial void NotValidated(ILogger logger, string uid, string? operation, string? kind, string? @namespace, string? name, string why);
+    [LoggerMessage(1003, LogLevel.Debug, "request {Uid}: {Operation} {Kind} {NamespaceName}/{Name} admitted without validation: {Why}")]
+    public static partial void NotValidated(ILogger logger, string uid, string? operation, string? kind, string? namespaceName, string? name, string why);
 
     [LoggerMessage(1004, LogLevel.Warning, "rejected a malformed admission request: {Why}")]
     public static partial void MalformedRequest(ILogger logger, string why);

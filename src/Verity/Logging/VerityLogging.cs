@@ -13,7 +13,11 @@ internal static class VerityLogging
             o.IncludeScopes = false;
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            o.JsonWriterOptions = new JsonWriterOptions { Indented = format == "json-pretty" };
+            o.JsonWriterOptions = new JsonWriterOptions
+            {
+                Indented = format == "json-pretty",
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            };
         });
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
             o => o.LogToStandardErrorThreshold = toStandardError ? LogLevel.Trace : LogLevel.None);

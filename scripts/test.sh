@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs Verity's whole test suite: installs what is missing (Debian packages, npm and NuGet packages),
+# starts the real servers the tests use (docker-registry, notary, redis, sigstore mocks) on 127.0.0.1,
+# builds, runs every test project and ends with one line: "N passed, N failed".
+#
+# usage: scripts/test.sh [--filter EXPR] [-c Debug|Release]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+configuration=Release
+filter=()
+while (($#)); do
+  case $1 in
+    -c) configuration=$2; shift 2 ;;
+    --filter) filter=(--filter-query "$2"); shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) die "unknown argument $1" ;;
+  esac
+done
+
+require_dotnet
+start_harness
+
+results="$VERITY_ROOT/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+cd "$VERITY_ROOT"
+
+say "restoring and building ($configuration)"
+dotnet build Verity.slnx -c "$configuration" -nologo -clp:ErrorsOnly -warnaserror
+
+say "running the tests"
+set +e
+dotnet test --solution Verity.slnx -c "$configuration" --no-build --results-directory "$results" --report-xunit-ctrf "${filter[@]}"
+status=$?
+set -e
+
+# Sums a field of the CTRF reports' "summary" objects (no jq needed).
+summary() {
+  find "$results" -name '*.ctrf' -print0 | xargs -0 -r cat | tr -d ' \n\r\t' \
+    | grep -o '"summary":{[^}]*}' | sed -E "s/.*\"$1\":([0-9]+).*/\1/" | awk '{s+=$1} END {print s+0}'
+}
+projects=$(find tests -name '*.csproj' -exec grep -l '<IsTestProject>true' {} + | wc -l)
+reports=$(find "$results" -name '*.ctrf' | wc -l)
+passed=0
+failed=0
+if ((reports > 0)); then
+  passed=$(summary passed)
+  failed=$(summary failed)
+fi
+if ((reports < projects)); then
+  say "only $reports of $projects test projects reported results: counting each missing one as a failure"
+  failed=$((failed + projects - reports))
+fi
+if ((status != 0 && failed == 0)); then
+  say "dotnet test exited with $status without a failed test: counting it as a failure"
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+((failed == 0))
