@@ -30,6 +30,11 @@ internal static class CosignRun
 
     public static Digest AssertTrusted(ValidationOutcome outcome)
     {
+        if (outcome is ValidationOutcome.Denied denied)
+        {
+            Assert.Fail($"expected trusted, but denied: {denied.Reason}");
+        }
+
         var trusted = Assert.IsType<ValidationOutcome.Trusted>(outcome, exactMatch: false);
         Assert.NotNull(trusted.Digest);
         return trusted.Digest.Value;

@@ -20,7 +20,8 @@ namespace Verity.Validators.Cosign.Signatures;
 /// (pkg/bundle): in v0.1 every transparency log entry needs an inclusion promise, from v0.2 on an inclusion
 /// proof (with a checkpoint); from v0.3 on the verification material may not be an X.509 chain, only a single
 /// certificate or a public key hint. The content is a message signature or a DSSE envelope with exactly one
-/// signature. Unknown fields are ignored; duplicate keys are refused.
+/// signature. Unknown fields are ignored; duplicate keys are refused. As in every protobuf JSON document, a
+/// field with its default value (0, empty) may be left out: a missing <c>logIndex</c> is 0.
 /// </remarks>
 internal static class SigstoreBundleReader
 {
@@ -231,8 +232,8 @@ internal static class SigstoreBundleReader
 
             proof = new InclusionProof
             {
-                LogIndex = JsonInput.Int64(proofJson, "logIndex", proofPath),
-                TreeSize = JsonInput.Int64(proofJson, "treeSize", proofPath),
+                LogIndex = JsonInput.OptionalInt64(proofJson, "logIndex", proofPath) ?? 0,
+                TreeSize = JsonInput.OptionalInt64(proofJson, "treeSize", proofPath) ?? 0,
                 RootHash = JsonInput.Base64(proofJson, "rootHash", proofPath),
                 Hashes = hashes.ToImmutable(),
                 Checkpoint = JsonInput.String(JsonInput.Object(proofJson, "checkpoint", proofPath), "envelope", proofPath + ".checkpoint"),
@@ -245,7 +246,7 @@ internal static class SigstoreBundleReader
             promise = JsonInput.Base64(promiseJson, "signedEntryTimestamp", path + ".inclusionPromise");
         }
 
-        var logIndex = JsonInput.Int64(entry, "logIndex", path);
+        var logIndex = JsonInput.OptionalInt64(entry, "logIndex", path) ?? 0;
         if (logIndex < 0)
         {
             throw new FormatException($"{path}.logIndex is negative");
