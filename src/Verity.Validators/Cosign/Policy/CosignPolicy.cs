@@ -125,8 +125,8 @@ internal static class CosignPolicy
             return new ValidationOutcome.Denied(report.Refusal);
         }
 
-        var evaluated = requirement.TrustRoots.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-        var signed = report.SignedTrustRoots.Where(evaluated.Contains).ToList();
+        var signedAny = report.SignedTrustRoots.ToHashSet(StringComparer.Ordinal);
+        var signed = requirement.TrustRoots.Select(r => r.Name).Where(signedAny.Contains).ToList();
 
         if (requirement.Single is { } single && !signed.Contains(single))
         {
