@@ -185,4 +185,22 @@ public sealed class ConnaisseurFixtureTests
         Assert.Contains("no valid transparency log entry", reason, StringComparison.Ordinal);
         Assert.Contains("not trusted", reason, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Keyless_FulcioIntermediateAloneAsAnchor_DeniedAsPathIsPartial()
+    {
+        // cosign (Go's CertPool) would accept an intermediate as the anchor. .NET builds the path with OpenSSL,
+        // which does not check the signatures of a partial path, so Verity needs the self-signed root.
+        var layer = ConnaisseurCosign.Evidence(Keyless).Layers[0];
+        var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        chain.ImportFromPem(layer.Annotations["dev.sigstore.cosign/chain"]);
+        var evidence = new Verity.Validators.Cosign.Verification.CosignEvidence { Layers = [layer] };
+
+        var intermediateOnly = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(null, [chain[0]], null);
+        Assert.Contains("does not chain to the trusted root", CosignRun.AssertDenied(CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, evidence, intermediateOnly, Now)), StringComparison.Ordinal);
+
+        // Intermediate and root configured: the intermediate is found even when the signature carries no chain.
+        var both = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(null, chain, null);
+        var withoutChain = new Verity.Validators.Cosign.Verification.CosignEvidence { Layers = [layer with { Annotations = layer.Annotations.Remove("dev.sigstore.cosign/chain") }] };
+        CosignRun.AssertTrusted(CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, withoutChain, both, Now));
+    }
 }

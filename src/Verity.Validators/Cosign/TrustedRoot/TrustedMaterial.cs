@@ -85,18 +85,22 @@ internal sealed class TrustedMaterial
     /// that is set replaces that part of this material; the parts not set stay.
     /// </summary>
     /// <remarks>
-    /// Every certificate of <paramref name="fulcioCertificates"/> becomes a trust anchor of its own, without
-    /// a validity window (cosign uses the PEM as its root pool). A replaced Rekor or CT log key has no
-    /// validity window either. Timestamp authorities are kept.
+    /// Every self-signed certificate of <paramref name="fulcioCertificates"/> becomes a trust anchor, without a
+    /// validity window, and the other certificates its intermediates. cosign puts the whole PEM in its root pool,
+    /// so it also accepts an intermediate alone as an anchor; Verity needs the self-signed root, because .NET's
+    /// path building (OpenSSL) does not verify the signatures of a partial path. A replaced Rekor or CT log key
+    /// has no validity window either. Timestamp authorities are kept.
     /// </remarks>
     public TrustedMaterial WithConnaisseurHost(VerificationKey? rekorPublicKey, X509Certificate2Collection? fulcioCertificates, VerificationKey? ctLogPublicKey)
     {
         var authorities = CertificateAuthorities;
         if (fulcioCertificates is { Count: > 0 })
         {
-            authorities = fulcioCertificates
-                .Select(c => new CertificateAuthority(c, [], ValidityPeriod.Unbounded, uri: null))
-                .ToImmutableArray();
+            var roots = fulcioCertificates.Where(IsSelfSigned).ToList();
+            var intermediates = fulcioCertificates.Where(c => !IsSelfSigned(c)).ToImmutableArray();
+            authorities = roots.Count > 0
+                ? [.. roots.Select(r => new CertificateAuthority(r, intermediates, ValidityPeriod.Unbounded, uri: null))]
+                : [.. intermediates.Select(c => new CertificateAuthority(c, [], ValidityPeriod.Unbounded, uri: null))];
         }
 
         return new TrustedMaterial(
@@ -118,6 +122,11 @@ internal sealed class TrustedMaterial
 
     /// <summary>The CT log with this ID, or null.</summary>
     public TransparencyLog? FindCtLog(ReadOnlySpan<byte> logId) => Find(CtLogs, logId);
+
+    private static bool IsSelfSigned(X509Certificate2 certificate)
+    {
+        return certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
+    }
 
     private static TransparencyLog? Find(ImmutableArray<TransparencyLog> logs, ReadOnlySpan<byte> logId)
     {
