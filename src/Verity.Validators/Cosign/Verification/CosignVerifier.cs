@@ -133,17 +133,20 @@ internal sealed class CosignVerifier
             }
         }
 
+        var stamps = new List<string>();
         foreach (var timestamp in entity.Timestamps)
         {
             if (TimestampVerifier.TryVerify(timestamp, entity.Content.Signature.Span, _material, out var stamped, out _))
             {
-                times.Add((stamped, string.Create(CultureInfo.InvariantCulture, $"RFC 3161 timestamp {stamped:u}")));
+                var source = string.Create(CultureInfo.InvariantCulture, $"RFC 3161 timestamp {stamped:u}");
+                times.Add((stamped, source));
+                stamps.Add(source);
             }
         }
 
-        var evidence = string.Join("; ", verifiedEntries.Select(c => c.Description).Concat(times.Where(t => t.Source.StartsWith("RFC", StringComparison.Ordinal)).Select(t => t.Source)));
         if (!keyless)
         {
+            var evidence = string.Join("; ", verifiedEntries.Select(c => c.Description).Concat(stamps));
             return new VerifiedSignature(root.Name, entity.Source, image, $"key {key.Fingerprint()[..16]}") { Evidence = evidence.Length == 0 ? null : evidence };
         }
 
