@@ -54,7 +54,20 @@ internal static class TimestampVerifier
         {
             var candidates = new X509Certificate2Collection();
             candidates.AddRange(authority.Candidates().ToArray());
-            if (!token.VerifySignatureForData(signature, out var signer, candidates) || signer is null)
+            X509Certificate2? signer;
+            try
+            {
+                if (!token.VerifySignatureForData(signature, out signer, candidates))
+                {
+                    signer = null;
+                }
+            }
+            catch (CryptographicException)
+            {
+                signer = null;
+            }
+
+            if (signer is null)
             {
                 reasons.Add("the timestamp is not over this signature or its signature does not verify");
                 continue;
