@@ -1,0 +1,167 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Verity.Validators.Cosign.Json;
+
+namespace Verity.Validators.Cosign.Rekor;
+
+/// <summary>
+/// The fields of a Rekor entry body that tie it to one signature: the signature bytes, the signer's key or
+/// certificate, and the digest of what was signed.
+/// </summary>
+/// <remarks>
+/// Kinds read (Rekor's <c>pkg/types</c> schemas):
+/// <list type="bullet">
+/// <item><c>hashedrekord</c> 0.0.1: <c>spec.signature.content</c> (base64), <c>spec.signature.publicKey.content</c>
+/// (base64 of a PEM key or certificate), <c>spec.data.hash</c> (sha256 of the signed artifact).</item>
+/// <item><c>intoto</c> 0.0.2: <c>spec.content.envelope.signatures[0].sig</c> (base64 of the base64 signature),
+/// <c>…publicKey</c> (base64 PEM), <c>spec.content.payloadHash</c> (sha256 of the DSSE payload).</item>
+/// <item><c>dsse</c> 0.0.1: <c>spec.signatures[0].signature</c> (base64), <c>…verifier</c> (base64 PEM),
+/// <c>spec.payloadHash</c>.</item>
+/// </list>
+/// DSSE kinds must hold exactly one signature. Rekor v2 kinds are not read.
+/// </remarks>
+internal sealed record RekorEntryBody
+{
+    /// <summary>The kind, e.g. <c>hashedrekord</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>The API version, e.g. <c>0.0.1</c>.</summary>
+    public required string ApiVersion { get; init; }
+
+    /// <summary>The signature the entry logs.</summary>
+    public required ReadOnlyMemory<byte> Signature { get; init; }
+
+    /// <summary>The DER of the logged PEM block (a certificate or a SubjectPublicKeyInfo).</summary>
+    public required ReadOnlyMemory<byte> VerifierDer { get; init; }
+
+    /// <summary>Whether the logged PEM block is a certificate (else a public key).</summary>
+    public required bool VerifierIsCertificate { get; init; }
+
+    /// <summary>The SHA-256 the entry logs: of the artifact (hashedrekord) or of the DSSE payload.</summary>
+    public required ReadOnlyMemory<byte> Sha256 { get; init; }
+
+    /// <summary>Whether the entry logs a DSSE envelope (intoto, dsse) rather than a message signature.</summary>
+    public bool IsEnvelope => Kind is "intoto" or "dsse";
+
+    /// <summary>Reads a canonicalized body.</summary>
+    public static bool TryParse(ReadOnlyMemory<byte> body, [NotNullWhen(true)] out RekorEntryBody? entry, [NotNullWhen(false)] out string? error)
+    {
+        return JsonInput.Try(() => Parse(body), out entry, out error);
+    }
+
+    private static RekorEntryBody Parse(ReadOnlyMemory<byte> body)
+    {
+        using var document = JsonInput.Parse(body, "the Rekor entry body");
+        var root = JsonInput.RequireObject(document.RootElement, "body");
+        var kind = JsonInput.String(root, "kind", "body");
+        var version = JsonInput.String(root, "apiVersion", "body");
+        var spec = JsonInput.Object(root, "spec", "body");
+        return (kind, version) switch
+        {
+            ("hashedrekord", "0.0.1") => HashedRekord(spec),
+            ("intoto", "0.0.2") => InToto(spec),
+            ("dsse", "0.0.1") => Dsse(spec),
+            _ => throw new FormatException($"Rekor entries of kind {kind} {version} are not supported (hashedrekord 0.0.1, intoto 0.0.2, dsse 0.0.1)"),
+        } with { Kind = kind, ApiVersion = version };
+    }
+
+    private static RekorEntryBody HashedRekord(JsonElement spec)
+    {
+        var signature = JsonInput.Object(spec, "signature", "body.spec");
+        var publicKey = JsonInput.Object(signature, "publicKey", "body.spec.signature");
+        var (der, isCertificate) = ReadPem(JsonInput.Base64(publicKey, "content", "body.spec.signature.publicKey"), "body.spec.signature.publicKey.content");
+        var hash = JsonInput.Object(JsonInput.Object(spec, "data", "body.spec"), "hash", "body.spec.data");
+        return new RekorEntryBody
+        {
+            Kind = string.Empty,
+            ApiVersion = string.Empty,
+            Signature = JsonInput.Base64(signature, "content", "body.spec.signature"),
+            VerifierDer = der,
+            VerifierIsCertificate = isCertificate,
+            Sha256 = ReadSha256(hash, "body.spec.data.hash"),
+        };
+    }
+
+    private static RekorEntryBody InToto(JsonElement spec)
+    {
+        var content = JsonInput.Object(spec, "content", "body.spec");
+        var envelope = JsonInput.Object(content, "envelope", "body.spec.content");
+        var signatures = JsonInput.Array(envelope, "signatures", "body.spec.content.envelope");
+        if (signatures.GetArrayLength() != 1)
+        {
+            throw new FormatException("the intoto entry must log exactly one signature");
+        }
+
+        var signature = JsonInput.RequireObject(signatures[0], "body.spec.content.envelope.signatures[0]");
+        var innerBase64 = Encoding.ASCII.GetString(JsonInput.Base64(signature, "sig", "body.spec.content.envelope.signatures[0]"));
+        var sig = JsonInput.DecodeBase64(innerBase64) ?? throw new FormatException("body.spec.content.envelope.signatures[0].sig is not base64 of base64");
+        var (der, isCertificate) = ReadPem(JsonInput.Base64(signature, "publicKey", "body.spec.content.envelope.signatures[0]"), "body.spec.content.envelope.signatures[0].publicKey");
+        return new RekorEntryBody
+        {
+            Kind = string.Empty,
+            ApiVersion = string.Empty,
+            Signature = sig,
+            VerifierDer = der,
+            VerifierIsCertificate = isCertificate,
+            Sha256 = ReadSha256(JsonInput.Object(content, "payloadHash", "body.spec.content"), "body.spec.content.payloadHash"),
+        };
+    }
+
+    private static RekorEntryBody Dsse(JsonElement spec)
+    {
+        var signatures = JsonInput.Array(spec, "signatures", "body.spec");
+        if (signatures.GetArrayLength() != 1)
+        {
+            throw new FormatException("the dsse entry must log exactly one signature");
+        }
+
+        var signature = JsonInput.RequireObject(signatures[0], "body.spec.signatures[0]");
+        var (der, isCertificate) = ReadPem(JsonInput.Base64(signature, "verifier", "body.spec.signatures[0]"), "body.spec.signatures[0].verifier");
+        return new RekorEntryBody
+        {
+            Kind = string.Empty,
+            ApiVersion = string.Empty,
+            Signature = JsonInput.Base64(signature, "signature", "body.spec.signatures[0]"),
+            VerifierDer = der,
+            VerifierIsCertificate = isCertificate,
+            Sha256 = ReadSha256(JsonInput.Object(spec, "payloadHash", "body.spec"), "body.spec.payloadHash"),
+        };
+    }
+
+    private static byte[] ReadSha256(JsonElement hash, string path)
+    {
+        var algorithm = JsonInput.String(hash, "algorithm", path);
+        if (algorithm != "sha256")
+        {
+            throw new FormatException($"{path}.algorithm \"{algorithm}\" is not supported (sha256)");
+        }
+
+        var value = JsonInput.String(hash, "value", path);
+        if (value.Length != SHA256.HashSizeInBytes * 2 || !value.All(char.IsAsciiHexDigit))
+        {
+            throw new FormatException($"{path}.value is not a hex sha256");
+        }
+
+        return Convert.FromHexString(value);
+    }
+
+    private static (byte[] Der, bool IsCertificate) ReadPem(byte[] pemBytes, string path)
+    {
+        var pem = Encoding.ASCII.GetString(pemBytes).Trim();
+        if (!PemEncoding.TryFind(pem, out var fields) || fields.Location.End.Value != pem.Length)
+        {
+            throw new FormatException($"{path} is not one PEM block");
+        }
+
+        var label = pem[fields.Label];
+        var der = Convert.FromBase64String(pem[fields.Base64Data]);
+        return label switch
+        {
+            "CERTIFICATE" => (der, true),
+            "PUBLIC KEY" => (der, false),
+            _ => throw new FormatException($"{path} is a PEM \"{label}\", not a certificate or public key"),
+        };
+    }
+}

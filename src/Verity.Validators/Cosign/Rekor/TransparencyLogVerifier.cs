@@ -1,0 +1,203 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Verity.Validators.Cosign.Json;
+using Verity.Validators.Cosign.Signatures;
+using Verity.Validators.Cosign.TrustedRoot;
+
+namespace Verity.Validators.Cosign.Rekor;
+
+/// <summary>
+/// Checks, offline, that a Rekor entry is in a trusted log and logs exactly a given signature.
+/// </summary>
+/// <remarks>
+/// For an entry to count:
+/// <list type="number">
+/// <item>its log ID names a Rekor log of the trusted material;</item>
+/// <item>it has an inclusion promise or an inclusion proof, and each one it has verifies:
+/// the promise (signed entry timestamp) is the log key's ECDSA/SHA-256 signature over the RFC 8785 canonical
+/// JSON of <c>{body, integratedTime, logIndex, logID}</c> (cosign <c>VerifySET</c>), made while the key was valid;
+/// the proof's checkpoint is a signed note by the log key (key hint = first 4 bytes of the log ID) whose size and
+/// root hash equal the proof's, and the RFC 6962 audit path leads from the leaf hash of the canonicalized body to
+/// that root;</item>
+/// <item>its body is of the declared kind and version and logs this signature: the same signature bytes, the same
+/// certificate (DER) or public key (SPKI), and the SHA-256 of the same artifact or DSSE payload.</item>
+/// </list>
+/// The checkpoint's origin line is not compared with the log's URL (as Rekor v1 clients do not).
+/// Only a verified promise makes the integration time usable as a signing time.
+/// </remarks>
+internal static class TransparencyLogVerifier
+{
+    /// <summary>Checks <paramref name="entry"/> against the signature in <paramref name="entity"/>.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="entity">The signature it should log.</param>
+    /// <param name="verifierDer">The DER the body must name: the certificate, or the public key's SubjectPublicKeyInfo.</param>
+    /// <param name="verifierIsCertificate">Whether <paramref name="verifierDer"/> is a certificate.</param>
+    /// <param name="material">The trusted logs.</param>
+    public static LogEntryCheck Verify(
+        TransparencyLogEntry entry,
+        SignedEntity entity,
+        ReadOnlyMemory<byte> verifierDer,
+        bool verifierIsCertificate,
+        TrustedMaterial material)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(material);
+        var log = material.FindRekorLog(entry.LogId.Span);
+        if (log is null)
+        {
+            return LogEntryCheck.Failed(entry, $"it is in log {Convert.ToHexStringLower(entry.LogId.Span)}, which is not trusted");
+        }
+
+        if (!entry.HasPromise && entry.InclusionProof is null)
+        {
+            return LogEntryCheck.Failed(entry, "it has neither an inclusion promise nor an inclusion proof");
+        }
+
+        DateTimeOffset? integrated = null;
+        if (entry.HasPromise)
+        {
+            var time = DateTimeOffset.FromUnixTimeSeconds(entry.IntegratedTime);
+            if (!log.Validity.Contains(time))
+            {
+                return LogEntryCheck.Failed(entry, $"{log} was not valid at its integration time {time:u}");
+            }
+
+            if (!VerifyPromise(entry, log))
+            {
+                return LogEntryCheck.Failed(entry, $"its signed entry timestamp does not verify with the key of {log}");
+            }
+
+            integrated = time;
+        }
+
+        if (entry.InclusionProof is { } proof && !VerifyProof(entry, proof, log, out var proofError))
+        {
+            return LogEntryCheck.Failed(entry, proofError);
+        }
+
+        if (!MatchesBody(entry, entity, verifierDer, verifierIsCertificate, out var bodyError))
+        {
+            return LogEntryCheck.Failed(entry, bodyError);
+        }
+
+        var how = (entry.HasPromise, entry.InclusionProof is not null) switch
+        {
+            (true, true) => "inclusion promise and proof",
+            (true, false) => "inclusion promise",
+            _ => "inclusion proof",
+        };
+        return new LogEntryCheck(true, integrated, $"{entry} in {log} ({how} verified)");
+    }
+
+    /// <summary>The bytes a signed entry timestamp signs (cosign <c>bundle.RekorPayload</c>, canonicalized).</summary>
+    public static byte[] PromisePayload(TransparencyLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var payload = new JsonObject
+        {
+            ["body"] = Convert.ToBase64String(entry.CanonicalizedBody.Span),
+            ["integratedTime"] = entry.IntegratedTime,
+            ["logIndex"] = entry.LogIndex,
+            ["logID"] = Convert.ToHexStringLower(entry.LogId.Span),
+        };
+        return CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+    }
+
+    private static bool VerifyPromise(TransparencyLogEntry entry, TransparencyLog log)
+    {
+        return SigningAlgorithms.Verify(log.Key, PromisePayload(entry), entry.SignedEntryTimestamp.Span, HashAlgorithmName.SHA256);
+    }
+
+    private static bool VerifyProof(TransparencyLogEntry entry, InclusionProof proof, TransparencyLog log, out string error)
+    {
+        if (!SignedNote.TryParse(proof.Checkpoint, out var note, out var noteError))
+        {
+            error = $"its checkpoint cannot be read: {noteError}";
+            return false;
+        }
+
+        if (!note.IsSignedBy(log))
+        {
+            error = $"its checkpoint is not signed by the key of {log}";
+            return false;
+        }
+
+        if (!Checkpoint.TryParse(note.Text, out var checkpoint, out var checkpointError))
+        {
+            error = $"its checkpoint cannot be read: {checkpointError}";
+            return false;
+        }
+
+        if (proof.TreeSize < 0 || proof.LogIndex < 0 || checkpoint.Size != (ulong)proof.TreeSize
+            || !checkpoint.RootHash.Span.SequenceEqual(proof.RootHash.Span))
+        {
+            error = "its checkpoint is for another tree than its inclusion proof";
+            return false;
+        }
+
+        var leaf = MerkleTree.HashLeaf(entry.CanonicalizedBody.Span);
+        if (!MerkleTree.VerifyInclusion((ulong)proof.LogIndex, (ulong)proof.TreeSize, leaf, proof.Hashes, proof.RootHash.Span, out var merkleError))
+        {
+            error = $"its inclusion proof does not verify: {merkleError}";
+            return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool MatchesBody(TransparencyLogEntry entry, SignedEntity entity, ReadOnlyMemory<byte> verifierDer, bool verifierIsCertificate, out string error)
+    {
+        if (!RekorEntryBody.TryParse(entry.CanonicalizedBody, out var body, out var bodyError))
+        {
+            error = $"its body cannot be read: {bodyError}";
+            return false;
+        }
+
+        if (body.Kind != entry.Kind || body.ApiVersion != entry.Version)
+        {
+            error = $"its body is {body.Kind} {body.ApiVersion}, but the entry says {entry.Kind} {entry.Version}";
+            return false;
+        }
+
+        if (!body.Signature.Span.SequenceEqual(entity.Content.Signature.Span))
+        {
+            error = "it logs a different signature";
+            return false;
+        }
+
+        if (body.VerifierIsCertificate != verifierIsCertificate || !body.VerifierDer.Span.SequenceEqual(verifierDer.Span))
+        {
+            error = verifierIsCertificate ? "it logs a different certificate" : "it logs a different public key";
+            return false;
+        }
+
+        switch (entity.Content)
+        {
+            case MessageSignatureContent message when !body.IsEnvelope:
+                if (message.DigestAlgorithm != HashAlgorithmName.SHA256 || !body.Sha256.Span.SequenceEqual(message.ArtifactDigest.Span))
+                {
+                    error = "it logs the digest of a different artifact";
+                    return false;
+                }
+
+                break;
+            case EnvelopeContent envelope when body.IsEnvelope:
+                if (!body.Sha256.Span.SequenceEqual(SHA256.HashData(envelope.Envelope.Payload.Span)))
+                {
+                    error = "it logs the digest of a different DSSE payload";
+                    return false;
+                }
+
+                break;
+            default:
+                error = $"a {body.Kind} entry cannot log this kind of signature";
+                return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+}

@@ -1,0 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
+using Verity.Validators.Cosign.Verification;
+
+namespace Verity.Validators.Tests.Cosign;
+
+/// <summary>A keyless layer made by <see cref="TestSigstore.KeylessLayer"/> and its parts.</summary>
+internal sealed record KeylessLayer(CosignSignatureLayer Layer, X509Certificate2 Leaf, byte[] Signature, byte[] Payload, LoggedEntry Entry);
