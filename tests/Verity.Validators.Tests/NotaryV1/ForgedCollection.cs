@@ -53,6 +53,9 @@ internal sealed class ForgedCollection : IDisposable
 
     public List<ForgedDelegation> Delegations { get; } = [];
 
+    /// <summary>Roles the snapshot does not list (as if never published).</summary>
+    public HashSet<string> UnlistedInSnapshot { get; } = [];
+
     public TestKey RootKey => RoleKeys[TufRoles.Root][0];
 
     /// <summary>A sha256 manifest digest derived from <paramref name="seed"/>.</summary>
@@ -85,7 +88,7 @@ internal sealed class ForgedCollection : IDisposable
         }
 
         var snapshotMeta = new JsonObject();
-        foreach (var (role, bytes) in files)
+        foreach (var (role, bytes) in files.Where(f => !UnlistedInSnapshot.Contains(f.Key)))
         {
             snapshotMeta[role] = FileMeta(role, bytes);
         }

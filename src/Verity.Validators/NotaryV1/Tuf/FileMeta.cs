@@ -44,12 +44,6 @@ internal sealed record FileMeta
     /// understood hash is listed.</exception>
     public void Verify(ReadOnlySpan<byte> content, string description, string listedBy, bool compareLength)
     {
-        if (compareLength && Length is { } length && length != content.Length)
-        {
-            throw new LengthOrHashMismatchException(
-                $"{description} is {content.Length} bytes long, but {listedBy} lists {length}");
-        }
-
         var checkedAny = false;
         Span<byte> actual = stackalloc byte[SHA512.HashSizeInBytes];
         foreach (var (algorithm, expected) in Hashes)
@@ -79,6 +73,12 @@ internal sealed record FileMeta
         if (!checkedAny)
         {
             throw new LengthOrHashMismatchException($"{listedBy} lists no sha256 or sha512 hash for {description}");
+        }
+
+        if (compareLength && Length is { } length && length != content.Length)
+        {
+            throw new LengthOrHashMismatchException(
+                $"{description} is {content.Length} bytes long, but {listedBy} lists {length}");
         }
     }
 

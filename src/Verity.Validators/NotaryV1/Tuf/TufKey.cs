@@ -25,13 +25,17 @@ namespace Verity.Validators.NotaryV1.Tuf;
 /// </remarks>
 internal sealed class TufKey
 {
-    private TufKey(string keyType, byte[] publicBytes, string id, VerificationKey? key, string? problem)
+    private readonly Lazy<(VerificationKey? Key, string? Problem)> _parsed;
+
+    private TufKey(string keyType, byte[] publicBytes, string id)
     {
         KeyType = keyType;
         PublicBytes = publicBytes;
         Id = id;
-        Key = key;
-        Problem = problem;
+
+        // Importing a key costs far more than reading the metadata that lists it, and most listed keys
+        // (delegation keys of roles not searched) are never used: parse on first use.
+        _parsed = new(() => (TryParseKey(keyType, publicBytes, out var problem), problem), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>The <c>keytype</c>, e.g. <c>ecdsa-x509</c>.</summary>
@@ -44,19 +48,17 @@ internal sealed class TufKey
     public string Id { get; }
 
     /// <summary>The public key, or null if this key cannot verify anything.</summary>
-    public VerificationKey? Key { get; }
+    public VerificationKey? Key => _parsed.Value.Key;
 
     /// <summary>Why <see cref="Key"/> is null.</summary>
-    public string? Problem { get; }
+    public string? Problem => _parsed.Value.Problem;
 
     /// <summary>Creates a key from its type and public bytes.</summary>
     public static TufKey Create(string keyType, byte[] publicBytes)
     {
         ArgumentNullException.ThrowIfNull(keyType);
         ArgumentNullException.ThrowIfNull(publicBytes);
-        var id = ComputeId(keyType, publicBytes);
-        var key = TryParseKey(keyType, publicBytes, out var problem);
-        return new TufKey(keyType, publicBytes, id, key, problem);
+        return new TufKey(keyType, publicBytes, ComputeId(keyType, publicBytes));
     }
 
     /// <summary>Reads a KEY object.</summary>
