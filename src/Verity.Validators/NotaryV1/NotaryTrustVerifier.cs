@@ -72,21 +72,24 @@ internal sealed class NotaryTrustVerifier
 
         var topLevel = await Task.WhenAll(
             TufRoles.TopLevel.Select(role => fetch(role, null, cancellationToken).AsTask()));
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         for (var i = 0; i < topLevel.Length; i++)
         {
-            if (topLevel[i] is null)
+            if (topLevel[i] is not { } body)
             {
                 return new ValidationOutcome.Denied($"no trust data for \"{gun}\": the server has no {TufRoles.TopLevel[i]}.json (the repository is not signed)");
             }
+
+            files[TufRoles.TopLevel[i]] = body;
         }
 
         TrustedMetadataSet? trusted = null;
         try
         {
-            trusted = TrustedMetadataSet.LoadPinnedRoot(gun, topLevel[0], request.TrustRoots, now, known, _options);
-            trusted.UpdateTimestamp(topLevel[3]);
-            trusted.UpdateSnapshot(topLevel[2]);
-            var targets = trusted.UpdateTargets(topLevel[1]);
+            trusted = TrustedMetadataSet.LoadPinnedRoot(gun, files[TufRoles.Root], request.TrustRoots, now, known, _options);
+            trusted.UpdateTimestamp(files[TufRoles.Timestamp]);
+            trusted.UpdateSnapshot(files[TufRoles.Snapshot]);
+            var targets = trusted.UpdateTargets(files[TufRoles.Targets]);
 
             if (!TargetResolver.TryPlan(targets, request.Delegations, gun, out var plan, out var reason))
             {

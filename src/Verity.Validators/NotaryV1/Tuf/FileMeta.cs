@@ -33,8 +33,9 @@ internal sealed record FileMeta
         Hashes.TryGetValue("sha256", out var hash) && hash.Length == SHA256.HashSizeInBytes ? Digest.FromSha256(hash) : null;
 
     /// <summary>
-    /// Checks <paramref name="content"/> against every understood hash (at least one is required) and,
-    /// when <paramref name="compareLength"/> is set and a length is listed, against the length.
+    /// Checks <paramref name="content"/> against every understood hash (at least one is required), then,
+    /// when <paramref name="compareLength"/> is set and a length is listed, against the length (so content
+    /// that was tampered with is reported as a hash mismatch even when its length changed too).
     /// </summary>
     /// <param name="content">The bytes exactly as served.</param>
     /// <param name="description">What the content is, for the message, e.g. <c>snapshot</c>.</param>

@@ -17,6 +17,13 @@ namespace Verity.Validators.NotaryV1.Tuf;
 /// </remarks>
 internal static partial class MetadataReader
 {
+    /// <summary>
+    /// The most signatures a metadata file may carry. Every signature may cost a verification (and with
+    /// pinned root keys, one per pinned key), so a server must not be able to make a request arbitrarily
+    /// expensive; Notary writes one per signing key.
+    /// </summary>
+    public const int MaxSignatures = 64;
+
     /// <summary>Reads <c>root.json</c>.</summary>
     /// <exception cref="MalformedMetadataException">The bytes are not valid root metadata.</exception>
     public static RootMetadata ReadRoot(ReadOnlyMemory<byte> bytes)
@@ -194,6 +201,12 @@ internal static partial class MetadataReader
                 if (signaturesElement.ValueKind != JsonValueKind.Array)
                 {
                     throw new MalformedMetadataException($"{role}.signatures is not an array");
+                }
+
+                if (signaturesElement.GetArrayLength() > MaxSignatures)
+                {
+                    throw new MalformedMetadataException(
+                        $"{role} has {signaturesElement.GetArrayLength()} signatures; at most {MaxSignatures} are accepted");
                 }
 
                 var i = 0;

@@ -71,6 +71,17 @@ public sealed class MetadataReaderTests
     }
 
     [Fact]
+    public void ReadTimestamp_TooManySignatures_IsMalformed()
+    {
+        // A server could otherwise make one admission request cost thousands of signature verifications.
+        var signature = "{\"keyid\":\"k\",\"method\":\"ecdsa\",\"sig\":\"AAAA\"}";
+        var json = "{\"signed\":{\"_type\":\"Timestamp\",\"version\":1,\"expires\":\"" + Expires + "\",\"meta\":{}},\"signatures\":["
+            + string.Join(",", Enumerable.Repeat(signature, MetadataReader.MaxSignatures + 1)) + "]}";
+        var e = Assert.Throws<MalformedMetadataException>(() => MetadataReader.ReadTimestamp(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal($"timestamp has {MetadataReader.MaxSignatures + 1} signatures; at most {MetadataReader.MaxSignatures} are accepted", e.Message);
+    }
+
+    [Fact]
     public void ReadRoot_MissingTopLevelRole_IsMalformed()
     {
         var json = "{\"signed\":{\"_type\":\"Root\",\"version\":1,\"expires\":\"" + Expires + "\",\"keys\":{},\"roles\":{"
