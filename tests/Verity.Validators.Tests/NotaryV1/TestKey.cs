@@ -40,7 +40,7 @@ internal sealed class TestKey : IDisposable
     {
         var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + commonName, ecdsa, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        using var certificate = request.CreateSelfSigned(ForgedCollection.Now.AddDays(-1), ForgedCollection.Now.AddYears(10));
         var pem = PemEncoding.WriteString("CERTIFICATE", certificate.RawData) + "\n";
         return new TestKey(ecdsa, "ecdsa-x509", Encoding.ASCII.GetBytes(pem));
     }

@@ -104,7 +104,7 @@ public sealed class TestbedNotaryTests
         var directory = Testbed.Current["TESTBED_NOTARY_TUF_DIR"];
         byte[] Read(string name) => File.ReadAllBytes(Path.Combine(directory, name));
         var set = TrustedMetadataSet.LoadPinnedRoot(
-            Testbed.Current["TESTBED_NOTARY_GUN"], Read("root.json"), [TrustRoot("notary-root")], DateTimeOffset.UtcNow);
+            Testbed.Current["TESTBED_NOTARY_GUN"], Read("root.json"), [TrustRoot("notary-root")], TimeProvider.System.GetUtcNow());
         set.UpdateTimestamp(Read("timestamp.json"));
         set.UpdateSnapshot(Read("snapshot.json"));
         var targets = set.UpdateTargets(Read("targets.json"));

@@ -166,7 +166,7 @@ public sealed class TrustedMetadataSetTests : IDisposable
         // The same public key as "ecdsa" and as "ecdsa-x509" has two key IDs; it is still one signer.
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=twin", ecdsa, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = request.CreateSelfSigned(ForgedCollection.Now.AddDays(-1), ForgedCollection.Now.AddDays(1));
         var bare = TufKey.Create("ecdsa", ecdsa.ExportSubjectPublicKeyInfo());
         var wrapped = TufKey.Create("ecdsa-x509", Encoding.ASCII.GetBytes(PemEncoding.WriteString("CERTIFICATE", certificate.RawData)));
         Assert.NotEqual(bare.Id, wrapped.Id);
