@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+
+namespace Verity.Validators.NotaryV1.Tuf;
+
+/// <summary>
+/// A role's keys and threshold, resolved from the metadata that delegates to it: <c>root.json</c> for the
+/// top-level roles, the parent's <c>delegations</c> for delegated roles. Verifies a metadata file's
+/// signatures against them.
+/// </summary>
+/// <param name="Name">The role name, for messages.</param>
+/// <param name="Keys">The role's keys by the key ID the delegating metadata lists them under.</param>
+/// <param name="Threshold">How many distinct keys must have signed.</param>
+internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufKey> Keys, int Threshold)
+{
+    /// <summary>The keys among <paramref name="keys"/> with the given IDs.</summary>
+    public static ImmutableDictionary<string, TufKey> Select(ImmutableDictionary<string, TufKey> keys, IEnumerable<string> keyIds)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(keyIds);
+        var selected = ImmutableDictionary.CreateBuilder<string, TufKey>(StringComparer.Ordinal);
+        foreach (var id in keyIds)
+        {
+            selected[id] = keys[id];
+        }
+
+        return selected.ToImmutable();
+    }
+
+    /// <summary>
+    /// Checks that a threshold of this role's keys signed <paramref name="metadata"/> (TUF §5.4.2, §5.5.3,
+    /// §5.6.3; Notary's <c>signed.VerifySignatures</c>).
+    /// </summary>
+    /// <remarks>
+    /// Signatures are matched to keys by key ID; a signature whose key ID is not one of the role's is ignored.
+    /// As in Notary, a signature naming a listed key ID whose key content hashes to a different ID fails the
+    /// whole check. Each key counts once, and keys are compared by public key, so one key listed under two
+    /// IDs (say as <c>ecdsa</c> and as <c>ecdsa-x509</c>) cannot meet a threshold of 2 alone.
+    /// </remarks>
+    /// <exception cref="UnsignedMetadataException">The threshold is not met.</exception>
+    public void Verify(TufMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.Signatures.IsEmpty)
+        {
+            throw new UnsignedMetadataException($"{Name} has no signatures");
+        }
+
+        var signers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var signature in metadata.Signatures)
+        {
+            if (!Keys.TryGetValue(signature.KeyId, out var key))
+            {
+                continue;
+            }
+
+            if (key.Id != signature.KeyId)
+            {
+                throw new UnsignedMetadataException(
+                    $"{Name} is signed with key ID {signature.KeyId}, but the key listed under that ID has ID {key.Id}");
+            }
+
+            if (key.Key is not null
+                && !signers.Contains(key.Key.Fingerprint())
+                && SignatureMethods.Verify(key.Key, signature.Method, metadata.SignedBytes.Span, signature.Value))
+            {
+                signers.Add(key.Key.Fingerprint());
+            }
+        }
+
+        if (signers.Count < Threshold)
+        {
+            throw new UnsignedMetadataException(
+                $"{Name} has {signers.Count} of {Threshold} required valid signatures");
+        }
+    }
+}

@@ -1,0 +1,385 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Verity.Core.Trust;
+
+namespace Verity.Validators.NotaryV1.Tuf;
+
+/// <summary>
+/// The metadata of one Notary collection (GUN) that has been verified so far, in the shape of python-tuf's
+/// <c>TrustedMetadataSet</c>: root → timestamp → snapshot → targets → delegated targets, each verified on
+/// the way in against what is already trusted.
+/// </summary>
+/// <remarks>
+/// <para>A pure state machine: no I/O and no clock. The caller supplies each role's bytes exactly as served
+/// and the fixed update start time (TUF §5.1); every check throws a <see cref="TufException"/> subtype and
+/// leaves the set as it was. Metadata must be loaded in order; loading out of order, or loading a role twice,
+/// is a programming error (<see cref="InvalidOperationException"/>).</para>
+/// <para>Trust in root comes from one of two places. <see cref="LoadPinnedRoot"/> (Connaisseur's model): every
+/// pinned trust-root key must have made a valid signature over root, compared by public key since root lists
+/// the key wrapped in a certificate, and root's own <c>root</c> threshold must be met by its own keys.
+/// <see cref="LoadTrustedRoot"/> (python-tuf's model): a root trusted out of band, checked only against
+/// itself, which <see cref="UpdateRoot"/> can then rotate (TUF §5.3).</para>
+/// <para>Beyond Connaisseur: rollback protection against the highest versions seen before (TUF §5.3.5,
+/// §5.4.3; see <see cref="ITrustStateStore"/>), the root's own threshold, exact lengths
+/// (<see cref="TufVerificationOptions.CompareListedLengths"/>), delegation paths, and delegations nested more
+/// than one level deep.</para>
+/// </remarks>
+internal sealed class TrustedMetadataSet
+{
+    private readonly ImmutableDictionary<string, long> _knownVersions;
+    private readonly TufVerificationOptions _options;
+    private readonly Dictionary<string, TargetsMetadata> _targets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImmutableArray<DelegatedRole>> _chains = new(StringComparer.Ordinal);
+    private ReadOnlyMemory<byte> _rootBytes;
+
+    private TrustedMetadataSet(
+        string gun,
+        DateTimeOffset referenceTime,
+        RootMetadata root,
+        ReadOnlyMemory<byte> rootBytes,
+        IReadOnlyDictionary<string, long>? knownVersions,
+        TufVerificationOptions? options)
+    {
+        Gun = gun;
+        ReferenceTime = referenceTime;
+        Root = root;
+        _rootBytes = rootBytes;
+        _knownVersions = knownVersions?.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, long>.Empty;
+        _options = options ?? TufVerificationOptions.Default;
+    }
+
+    /// <summary>The collection, e.g. <c>docker.io/library/nginx</c>; used in messages.</summary>
+    public string Gun { get; }
+
+    /// <summary>The fixed update start time every expiry is checked against.</summary>
+    public DateTimeOffset ReferenceTime { get; }
+
+    /// <summary>The trusted root.</summary>
+    public RootMetadata Root { get; private set; }
+
+    /// <summary>The trusted timestamp, once loaded.</summary>
+    public TimestampMetadata? Timestamp { get; private set; }
+
+    /// <summary>The trusted snapshot, once loaded.</summary>
+    public SnapshotMetadata? Snapshot { get; private set; }
+
+    /// <summary>The trusted top-level targets, once loaded.</summary>
+    public TargetsMetadata? Targets => _targets.GetValueOrDefault(TufRoles.Targets);
+
+    /// <summary>The version of every role loaded so far, for <see cref="ITrustStateStore.RecordVersionsAsync"/>.</summary>
+    public ImmutableDictionary<string, long> Versions
+    {
+        get
+        {
+            var versions = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+            versions[TufRoles.Root] = Root.Version;
+            if (Timestamp is not null)
+            {
+                versions[TufRoles.Timestamp] = Timestamp.Version;
+            }
+
+            if (Snapshot is not null)
+            {
+                versions[TufRoles.Snapshot] = Snapshot.Version;
+            }
+
+            foreach (var (role, targets) in _targets)
+            {
+                versions[role] = targets.Version;
+            }
+
+            return versions.ToImmutable();
+        }
+    }
+
+    /// <summary>
+    /// Starts a set from <c>root.json</c> trusted because the pinned keys signed it (Connaisseur's model).
+    /// </summary>
+    /// <param name="gun">The collection, for messages.</param>
+    /// <param name="rootBytes">root.json as served.</param>
+    /// <param name="pinnedKeys">The trust roots that must each have signed root (one, or all with <c>trustRoot: "*"</c>).</param>
+    /// <param name="referenceTime">The fixed update start time.</param>
+    /// <param name="knownVersions">The highest version of each role seen before for this collection.</param>
+    /// <param name="options">Strictness choices; null for the defaults.</param>
+    /// <exception cref="MalformedMetadataException">root.json cannot be read.</exception>
+    /// <exception cref="UnsignedMetadataException">A pinned key did not sign root, or root's own threshold is not met.</exception>
+    /// <exception cref="BadVersionNumberException">root is older than one seen before.</exception>
+    /// <remarks>Root's expiry is checked when the timestamp is loaded (TUF §5.3.10), as in python-tuf.</remarks>
+    public static TrustedMetadataSet LoadPinnedRoot(
+        string gun,
+        ReadOnlyMemory<byte> rootBytes,
+        IReadOnlyList<PublicKeyTrustRoot> pinnedKeys,
+        DateTimeOffset referenceTime,
+        IReadOnlyDictionary<string, long>? knownVersions = null,
+        TufVerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(gun);
+        ArgumentNullException.ThrowIfNull(pinnedKeys);
+        if (pinnedKeys.Count == 0)
+        {
+            throw new ArgumentException("at least one pinned key is required", nameof(pinnedKeys));
+        }
+
+        var root = MetadataReader.ReadRoot(rootBytes);
+        if (root.Signatures.IsEmpty)
+        {
+            throw new UnsignedMetadataException("root has no signatures");
+        }
+
+        // Connaisseur (notaryserver/repo.go validateRoot): every pinned key must have made at least one valid
+        // signature; key IDs are not compared because root names the key by its certificate's ID.
+        foreach (var pinned in pinnedKeys)
+        {
+            var signed = false;
+            foreach (var signature in root.Signatures)
+            {
+                if (SignatureMethods.Verify(pinned.Key, signature.Method, root.SignedBytes.Span, signature.Value))
+                {
+                    signed = true;
+                    break;
+                }
+            }
+
+            if (!signed)
+            {
+                throw new UnsignedMetadataException($"root is not signed by trust root \"{pinned.Name}\"");
+            }
+        }
+
+        var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
+        root.RoleFor(TufRoles.Root).Verify(root);
+        set.CheckRollback(TufRoles.Root, root.Version);
+        return set;
+    }
+
+    /// <summary>
+    /// Starts a set from a root trusted out of band (python-tuf's constructor, TUF §5.2), e.g. one this
+    /// process verified before; it is checked only against its own root keys and threshold.
+    /// </summary>
+    /// <exception cref="MalformedMetadataException">root.json cannot be read.</exception>
+    /// <exception cref="UnsignedMetadataException">root's own threshold is not met.</exception>
+    public static TrustedMetadataSet LoadTrustedRoot(
+        string gun,
+        ReadOnlyMemory<byte> rootBytes,
+        DateTimeOffset referenceTime,
+        IReadOnlyDictionary<string, long>? knownVersions = null,
+        TufVerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(gun);
+        var root = MetadataReader.ReadRoot(rootBytes);
+        root.RoleFor(TufRoles.Root).Verify(root);
+        return new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
+    }
+
+    /// <summary>
+    /// Rotates root (TUF §5.3.4, §5.3.5): the new root must be signed by a threshold of the trusted root's
+    /// root keys and by a threshold of its own, and its version must be the trusted version plus one.
+    /// </summary>
+    /// <returns>The new trusted root.</returns>
+    /// <exception cref="InvalidOperationException">The timestamp is already loaded.</exception>
+    /// <exception cref="TufException">The new root is not acceptable.</exception>
+    /// <remarks>An intermediate root may be expired; only the final one must not be (checked by <see cref="UpdateTimestamp"/>).</remarks>
+    public RootMetadata UpdateRoot(ReadOnlyMemory<byte> data)
+    {
+        if (Timestamp is not null)
+        {
+            throw new InvalidOperationException("root cannot be updated after the timestamp is loaded");
+        }
+
+        var newRoot = MetadataReader.ReadRoot(data);
+        var trustedRootRole = Root.RoleFor(TufRoles.Root);
+        try
+        {
+            trustedRootRole.Verify(newRoot);
+        }
+        catch (UnsignedMetadataException e)
+        {
+            throw new UnsignedMetadataException(
+                $"root version {newRoot.Version} is not signed by the keys of trusted root version {Root.Version}: {e.Message}", e);
+        }
+
+        newRoot.RoleFor(TufRoles.Root).Verify(newRoot);
+        if (newRoot.Version != Root.Version + 1)
+        {
+            throw new BadVersionNumberException(
+                $"root version {newRoot.Version} cannot follow trusted root version {Root.Version}; expected version {Root.Version + 1}");
+        }
+
+        CheckRollback(TufRoles.Root, newRoot.Version);
+        Root = newRoot;
+        _rootBytes = data;
+        return newRoot;
+    }
+
+    /// <summary>Verifies and loads <c>timestamp.json</c> (TUF §5.4).</summary>
+    /// <exception cref="InvalidOperationException">The timestamp is already loaded.</exception>
+    /// <exception cref="ExpiredMetadataException">Root or the timestamp has expired.</exception>
+    /// <exception cref="TufException">The timestamp is not acceptable.</exception>
+    public TimestampMetadata UpdateTimestamp(ReadOnlyMemory<byte> data)
+    {
+        if (Timestamp is not null)
+        {
+            throw new InvalidOperationException("the timestamp is already loaded");
+        }
+
+        CheckExpiry(TufRoles.Root, Root);
+        var timestamp = MetadataReader.ReadTimestamp(data);
+        Root.RoleFor(TufRoles.Timestamp).Verify(timestamp);
+        CheckRollback(TufRoles.Timestamp, timestamp.Version);
+        CheckExpiry(TufRoles.Timestamp, timestamp);
+        Timestamp = timestamp;
+        return timestamp;
+    }
+
+    /// <summary>
+    /// Verifies and loads <c>snapshot.json</c> (TUF §5.5), and checks root's bytes against the hash the
+    /// snapshot lists for root (Notary's <c>validateChecksumsFromSnapshot</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The timestamp is not loaded, or the snapshot already is.</exception>
+    /// <exception cref="TufException">The snapshot is not acceptable.</exception>
+    public SnapshotMetadata UpdateSnapshot(ReadOnlyMemory<byte> data)
+    {
+        if (Timestamp is null)
+        {
+            throw new InvalidOperationException("the snapshot cannot be loaded before the timestamp");
+        }
+
+        if (Snapshot is not null)
+        {
+            throw new InvalidOperationException("the snapshot is already loaded");
+        }
+
+        var listed = Timestamp.Snapshot;
+        listed.Verify(data.Span, TufRoles.Snapshot, TufRoles.Timestamp, _options.CompareListedLengths);
+        var snapshot = MetadataReader.ReadSnapshot(data);
+        Root.RoleFor(TufRoles.Snapshot).Verify(snapshot);
+        if (listed.Version is { } expected && expected != snapshot.Version)
+        {
+            throw new BadVersionNumberException($"snapshot has version {snapshot.Version}, but timestamp lists version {expected}");
+        }
+
+        CheckRollback(TufRoles.Snapshot, snapshot.Version);
+        CheckExpiry(TufRoles.Snapshot, snapshot);
+        snapshot.Meta[TufRoles.Root].Verify(_rootBytes.Span, TufRoles.Root, TufRoles.Snapshot, _options.CompareListedLengths);
+        Snapshot = snapshot;
+        return snapshot;
+    }
+
+    /// <summary>Verifies and loads the top-level <c>targets.json</c> (TUF §5.6).</summary>
+    /// <exception cref="InvalidOperationException">The snapshot is not loaded, or targets already is.</exception>
+    /// <exception cref="TufException">targets is not acceptable.</exception>
+    public TargetsMetadata UpdateTargets(ReadOnlyMemory<byte> data) => UpdateDelegatedTargets(data, TufRoles.Targets);
+
+    /// <summary>
+    /// Verifies and loads the metadata of targets role <paramref name="role"/>: <c>targets</c>, or a delegated
+    /// role such as <c>targets/releases</c> whose parent (<c>targets</c>, or <c>targets/a</c> for
+    /// <c>targets/a/b</c>) is already loaded and delegates to it.
+    /// </summary>
+    /// <remarks>
+    /// The bytes must match the hashes the snapshot lists for the role (TUF §5.6.2), the signatures must
+    /// meet the threshold of the keys the parent assigns (§5.6.3), the version must match the snapshot's if
+    /// listed (§5.6.4) and not be lower than one seen before, and the metadata must not have expired (§5.6.5).
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="role"/> is not a targets role name.</exception>
+    /// <exception cref="InvalidOperationException">The snapshot or the parent is not loaded, or the role already is.</exception>
+    /// <exception cref="TufException">The metadata is not acceptable, the parent does not delegate to the
+    /// role, or the snapshot does not list it.</exception>
+    public TargetsMetadata UpdateDelegatedTargets(ReadOnlyMemory<byte> data, string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        if (role != TufRoles.Targets && !TufRoles.IsDelegation(role))
+        {
+            throw new ArgumentException($"\"{role}\" is not a targets role name", nameof(role));
+        }
+
+        if (Snapshot is null)
+        {
+            throw new InvalidOperationException($"{role} cannot be loaded before the snapshot");
+        }
+
+        if (_targets.ContainsKey(role))
+        {
+            throw new InvalidOperationException($"{role} is already loaded");
+        }
+
+        SigningRole signingRole;
+        ImmutableArray<DelegatedRole> chain;
+        if (role == TufRoles.Targets)
+        {
+            signingRole = Root.RoleFor(TufRoles.Targets);
+            chain = [];
+        }
+        else
+        {
+            var parentName = TufRoles.Parent(role);
+            if (TufRoles.Depth(role) > _options.MaxDelegationDepth)
+            {
+                throw new TufException($"{role} is nested more than {_options.MaxDelegationDepth} levels deep");
+            }
+
+            var parent = _targets.GetValueOrDefault(parentName)
+                ?? throw new InvalidOperationException($"{role} cannot be loaded before {parentName}");
+            var delegation = parent.Delegations.Find(role)
+                ?? throw new TufException($"{parentName} does not delegate to {role}");
+            signingRole = parent.Delegations.RoleFor(delegation);
+            chain = _chains[parentName].Add(delegation);
+        }
+
+        var listed = Snapshot.Meta.GetValueOrDefault(role)
+            ?? throw new TufException($"snapshot does not list {role}");
+        listed.Verify(data.Span, role, TufRoles.Snapshot, _options.CompareListedLengths);
+        var targets = MetadataReader.ReadTargets(data, role);
+        signingRole.Verify(targets);
+        if (listed.Version is { } expected && expected != targets.Version)
+        {
+            throw new BadVersionNumberException($"{role} has version {targets.Version}, but snapshot lists version {expected}");
+        }
+
+        CheckRollback(role, targets.Version);
+        CheckExpiry(role, targets);
+        _targets[role] = targets;
+        _chains[role] = chain;
+        return targets;
+    }
+
+    /// <summary>The loaded metadata of targets role <paramref name="role"/>, or null.</summary>
+    public TargetsMetadata? GetTargets(string role) => _targets.GetValueOrDefault(role);
+
+    /// <summary>
+    /// Whether loaded role <paramref name="role"/> may sign target <paramref name="targetName"/>: every
+    /// delegation from <c>targets</c> down to the role must permit the name (so a child can never sign more
+    /// than its parent was delegated, as in Notary's <c>RestrictDelegationPathPrefixes</c> and TUF §5.6.7).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The role is not loaded.</exception>
+    public bool Permits(string role, string targetName)
+    {
+        var chain = _chains.TryGetValue(role, out var c) ? c : throw new InvalidOperationException($"{role} is not loaded");
+        foreach (var delegation in chain)
+        {
+            if (!delegation.Permits(targetName))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void CheckRollback(string role, long version)
+    {
+        if (_knownVersions.TryGetValue(role, out var known) && version < known)
+        {
+            throw new BadVersionNumberException(
+                $"{role} of \"{Gun}\" has version {version}, older than version {known} seen before (rollback)");
+        }
+    }
+
+    private void CheckExpiry(string role, TufMetadata metadata)
+    {
+        if (metadata.IsExpired(ReferenceTime))
+        {
+            throw new ExpiredMetadataException(
+                $"{role} of \"{Gun}\" expired at {metadata.Expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Verity.Core.Trust;
+
+namespace Verity.Validators.NotaryV1.Tuf;
+
+/// <summary>
+/// A public key as TUF metadata lists it (TUF §4.2 KEY; Notary's <c>data.TUFKey</c>), with its key ID and,
+/// when the key can be used, the parsed <see cref="VerificationKey"/>.
+/// </summary>
+/// <remarks>
+/// <para>Key types, as Notary's <c>tuf/signed/verifiers.go</c> reads them: <c>ecdsa</c> and <c>rsa</c> hold
+/// a DER SubjectPublicKeyInfo; <c>ecdsa-x509</c> and <c>rsa-x509</c> hold a PEM certificate whose public key
+/// is used (the certificate's validity period and subject are not checked, as in Notary's verifiers);
+/// <c>ed25519</c> holds the raw 32-byte key. The key's algorithm must agree with its type. Any other type,
+/// or content that does not parse, gives a key that verifies nothing (<see cref="Key"/> is null and
+/// <see cref="Problem"/> says why), as in Notary.</para>
+/// <para>The key ID is computed, not taken from the metadata: the hex SHA-256 of the canonical JSON of
+/// <c>{"keytype":…,"keyval":{"private":null,"public":…}}</c>, with <c>public</c> the base64 of the public
+/// bytes (Notary's <c>TUFKey.ID()</c>). For x509 types the public bytes are the PEM text, so the ID names the
+/// certificate, not the key inside it.</para>
+/// </remarks>
+internal sealed class TufKey
+{
+    private readonly Lazy<(VerificationKey? Key, string? Problem)> _parsed;
+
+    private TufKey(string keyType, byte[] publicBytes, string id)
+    {
+        KeyType = keyType;
+        PublicBytes = publicBytes;
+        Id = id;
+
+        // Importing a key costs far more than reading the metadata that lists it, and most listed keys
+        // (delegation keys of roles not searched) are never used: parse on first use.
+        _parsed = new(() => (TryParseKey(keyType, publicBytes, out var problem), problem), LazyThreadSafetyMode.PublicationOnly);
+    }
+
+    /// <summary>The <c>keytype</c>, e.g. <c>ecdsa-x509</c>.</summary>
+    public string KeyType { get; }
+
+    /// <summary>The decoded <c>keyval.public</c>.</summary>
+    public byte[] PublicBytes { get; }
+
+    /// <summary>The key ID computed from the key's content.</summary>
+    public string Id { get; }
+
+    /// <summary>The public key, or null if this key cannot verify anything.</summary>
+    public VerificationKey? Key => _parsed.Value.Key;
+
+    /// <summary>Why <see cref="Key"/> is null.</summary>
+    public string? Problem => _parsed.Value.Problem;
+
+    /// <summary>Creates a key from its type and public bytes.</summary>
+    public static TufKey Create(string keyType, byte[] publicBytes)
+    {
+        ArgumentNullException.ThrowIfNull(keyType);
+        ArgumentNullException.ThrowIfNull(publicBytes);
+        return new TufKey(keyType, publicBytes, ComputeId(keyType, publicBytes));
+    }
+
+    /// <summary>Reads a KEY object.</summary>
+    /// <exception cref="MalformedMetadataException">The object is malformed.</exception>
+    public static TufKey Read(JsonElement element, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new MalformedMetadataException($"{where} is not an object");
+        }
+
+        var keyType = MetadataReader.ReadString(MetadataReader.Required(element, "keytype", where), where + ".keytype");
+        var keyValue = MetadataReader.Required(element, "keyval", where);
+        if (keyValue.ValueKind != JsonValueKind.Object)
+        {
+            throw new MalformedMetadataException($"{where}.keyval is not an object");
+        }
+
+        var publicBytes = MetadataReader.ReadBase64(MetadataReader.Required(keyValue, "public", where + ".keyval"), where + ".keyval.public");
+        if (keyValue.TryGetProperty("private", out var privateElement)
+            && privateElement.ValueKind != JsonValueKind.Null
+            && !(privateElement.ValueKind == JsonValueKind.String && privateElement.ValueEquals(string.Empty)))
+        {
+            throw new MalformedMetadataException($"{where} carries private key material");
+        }
+
+        return Create(keyType, publicBytes);
+    }
+
+    /// <summary>Notary's key ID for a key of <paramref name="keyType"/> with <paramref name="publicBytes"/>.</summary>
+    public static string ComputeId(string keyType, ReadOnlySpan<byte> publicBytes)
+    {
+        ArgumentNullException.ThrowIfNull(keyType);
+
+        // {"keytype":<t>,"keyval":{"private":null,"public":<base64>}}: MarshalCanonical of TUFKey, whose
+        // struct fields are sorted by name in canonical mode.
+        var buffer = new ArrayBufferWriter<byte>(256 + (publicBytes.Length * 4 / 3));
+        buffer.Write("{\"keytype\":"u8);
+        CanonicalJson.WriteString(keyType, buffer);
+        buffer.Write(",\"keyval\":{\"private\":null,\"public\":\""u8);
+        buffer.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(publicBytes)));
+        buffer.Write("\"}}"u8);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{KeyType} key {Id}";
+
+    private static VerificationKey? TryParseKey(string keyType, byte[] publicBytes, out string? problem)
+    {
+        VerificationKey? key;
+        switch (keyType)
+        {
+            case "ecdsa":
+            case "rsa":
+                if (!VerificationKey.TryFromSubjectPublicKeyInfo(publicBytes, out key, out problem))
+                {
+                    return null;
+                }
+
+                break;
+            case "ecdsa-x509":
+            case "rsa-x509":
+                key = TryReadCertificateKey(publicBytes, out problem);
+                if (key is null)
+                {
+                    return null;
+                }
+
+                break;
+            case "ed25519":
+                if (publicBytes.Length != 32)
+                {
+                    problem = $"an ed25519 key has 32 bytes, not {publicBytes.Length}";
+                    return null;
+                }
+
+                // SubjectPublicKeyInfo for id-Ed25519 (RFC 8410 §4): SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING }.
+                byte[] spki = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, .. publicBytes];
+                if (!VerificationKey.TryFromSubjectPublicKeyInfo(spki, out key, out problem))
+                {
+                    return null;
+                }
+
+                break;
+            default:
+                problem = $"key type \"{keyType}\" is not supported";
+                return null;
+        }
+
+        var family = key.Algorithm switch
+        {
+            KeyAlgorithm.Rsa => "rsa",
+            KeyAlgorithm.Ed25519 => "ed25519",
+            _ => "ecdsa",
+        };
+        if (!keyType.StartsWith(family, StringComparison.Ordinal))
+        {
+            problem = $"a {keyType} key holds a {key.Algorithm} key";
+            return null;
+        }
+
+        problem = null;
+        return key;
+    }
+
+    private static VerificationKey? TryReadCertificateKey(byte[] pemBytes, out string? problem)
+    {
+        string pem;
+        try
+        {
+            pem = MetadataJson.StrictUtf8.GetString(pemBytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            problem = "the certificate is not PEM text";
+            return null;
+        }
+
+        // Like Go's pem.Decode: the first PEM block is used.
+        if (!PemEncoding.TryFind(pem, out var fields) || pem[fields.Label] != "CERTIFICATE")
+        {
+            problem = "the key holds no PEM certificate";
+            return null;
+        }
+
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(pem[fields.Base64Data]));
+            var spki = certificate.PublicKey.ExportSubjectPublicKeyInfo();
+            return VerificationKey.TryFromSubjectPublicKeyInfo(spki, out var key, out problem) ? key : null;
+        }
+        catch (CryptographicException e)
+        {
+            problem = $"the certificate cannot be read: {e.Message}";
+            return null;
+        }
+    }
+}
