@@ -21,14 +21,16 @@ internal sealed record AuthChallenge
 
     /// <summary>
     /// Picks the challenge to answer from a 401 response: Bearer before Basic. Returns false with a reason when there
-    /// is none, it is malformed, or no scheme is supported.
+    /// is none, it is malformed (<paramref name="malformed"/>), or no scheme is supported.
     /// </summary>
     public static bool TryParse(
         HttpHeaderValueCollection<AuthenticationHeaderValue> headers,
         [NotNullWhen(true)] out AuthChallenge? challenge,
-        [NotNullWhen(false)] out string? error)
+        [NotNullWhen(false)] out string? error,
+        out bool malformed)
     {
         challenge = null;
+        malformed = true;
         AuthChallenge? basic = null;
         var schemes = new List<string>();
         foreach (var header in headers)
@@ -66,6 +68,7 @@ internal sealed record AuthChallenge
             }
         }
 
+        malformed = false;
         challenge = basic;
         error = challenge is not null ? null
             : schemes.Count == 0 ? "the registry answered 401 without a WWW-Authenticate challenge"

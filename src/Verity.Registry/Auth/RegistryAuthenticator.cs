@@ -69,9 +69,10 @@ internal sealed class RegistryAuthenticator
     public async ValueTask<RequestAuthorization?> RespondAsync(
         RegistryEndpoint endpoint, string repository, HttpResponseMessage response, RequestAuthorization? rejected, string subject, CancellationToken cancellationToken)
     {
-        if (!AuthChallenge.TryParse(response.Headers.WwwAuthenticate, out var challenge, out var error))
+        if (!AuthChallenge.TryParse(response.Headers.WwwAuthenticate, out var challenge, out var error, out var malformed))
         {
-            var kind = response.Headers.WwwAuthenticate.Count == 0 ? RegistryErrorKind.Unauthorized : RegistryErrorKind.ProtocolError;
+            // A broken challenge is the registry's fault; none, or only schemes Verity does not speak, means "no access".
+            var kind = malformed ? RegistryErrorKind.ProtocolError : RegistryErrorKind.Unauthorized;
             throw new RegistryException(kind, $"{subject}: registry {endpoint.Registry} refused access and {error}") { StatusCode = 401 };
         }
 

@@ -12,7 +12,7 @@ public sealed class AuthChallengeTests
             response.Headers.TryAddWithoutValidation("WWW-Authenticate", header);
         }
 
-        return AuthChallenge.TryParse(response.Headers.WwwAuthenticate, out challenge, out error);
+        return AuthChallenge.TryParse(response.Headers.WwwAuthenticate, out challenge, out error, out _);
     }
 
     [Fact]

@@ -5,15 +5,21 @@ namespace Verity.Testing.Registry;
 /// <summary>A fault that handles up to a number of requests whose path contains a string, and counts them.</summary>
 public sealed class CountingFault : IRegistryFault
 {
-    private readonly string _pathContains;
+    private readonly Func<HttpContext, bool> _matches;
     private readonly int _times;
     private readonly Func<HttpContext, Task> _respond;
     private int _served;
 
-    /// <summary>Creates the fault.</summary>
+    /// <summary>Creates a fault for requests whose path contains <paramref name="pathContains"/>.</summary>
     public CountingFault(string pathContains, int times, Func<HttpContext, Task> respond)
+        : this(context => (context.Request.Path.Value ?? string.Empty).Contains(pathContains, StringComparison.Ordinal), times, respond)
     {
-        _pathContains = pathContains;
+    }
+
+    /// <summary>Creates a fault for requests <paramref name="matches"/> accepts.</summary>
+    public CountingFault(Func<HttpContext, bool> matches, int times, Func<HttpContext, Task> respond)
+    {
+        _matches = matches;
         _times = times;
         _respond = respond;
     }
@@ -24,7 +30,7 @@ public sealed class CountingFault : IRegistryFault
     /// <inheritdoc/>
     public async ValueTask<bool> TryHandleAsync(HttpContext context)
     {
-        if (!(context.Request.Path.Value ?? string.Empty).Contains(_pathContains, StringComparison.Ordinal))
+        if (!_matches(context))
         {
             return false;
         }

@@ -412,7 +412,7 @@ public sealed class FakeRegistry : IAsyncDisposable
             tags = [.. tags.Where(t => string.CompareOrdinal(t, last) > 0)];
         }
 
-        if (int.TryParse(context.Request.Query["n"], out var n) && n < tags.Count)
+        if ((int.TryParse(context.Request.Query["n"], out var n) || (_options.TagPageSize is { } pageSize && (n = pageSize) > 0)) && n < tags.Count)
         {
             tags = tags[..n];
             context.Response.Headers.Link = $"</v2/{name}/tags/list?n={n}&last={Uri.EscapeDataString(tags[^1])}>; rel=\"next\"";

@@ -23,6 +23,9 @@ public sealed record FakeRegistryOptions
     /// <summary>Whether <c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c> is served (else 404, as distribution 2.8).</summary>
     public bool ReferrersApi { get; init; }
 
+    /// <summary>Tags per page of <c>tags/list</c> when the client sends no <c>n</c> (some registries paginate by default); null: all.</summary>
+    public int? TagPageSize { get; init; }
+
     /// <summary>Whether the referrers API applies <c>artifactType</c> itself (and says so in <c>OCI-Filters-Applied</c>).</summary>
     public bool ReferrersFilter { get; init; } = true;
 }

@@ -19,13 +19,16 @@ public sealed class OversizedBodyFault : IRegistryFault
         _pathContains = pathContains;
     }
 
-    /// <summary>Bytes handed to Kestrel before the client went away.</summary>
+    /// <summary>
+    /// Bytes handed to Kestrel. Not what the client read: Kestrel discards writes to a connection the client closed
+    /// until it notices, so this can run far past the client's limit.
+    /// </summary>
     public long BytesWritten => Interlocked.Read(ref _written);
 
     /// <summary>Whether the client aborted the response.</summary>
     public bool Aborted => Volatile.Read(ref _aborted) == 1;
 
-    /// <summary>Whether the whole body was written.</summary>
+    /// <summary>Whether the whole body was written and the client kept the connection open afterwards.</summary>
     public bool Completed => Volatile.Read(ref _completed) == 1;
 
     /// <inheritdoc/>
@@ -52,20 +55,32 @@ public sealed class OversizedBodyFault : IRegistryFault
         Array.Fill(chunk, (byte)' ');
         try
         {
-            while (_written < _totalBytes)
+            // Kestrel may discard writes to a connection the client closed without failing them: watch RequestAborted.
+            while (_written < _totalBytes && !context.RequestAborted.IsCancellationRequested)
             {
                 var size = (int)Math.Min(chunk.Length, _totalBytes - _written);
                 await context.Response.Body.WriteAsync(chunk.AsMemory(0, size), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
                 Interlocked.Add(ref _written, size);
             }
-
-            Volatile.Write(ref _completed, 1);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            Volatile.Write(ref _aborted, 1);
         }
 
+        if (!context.RequestAborted.IsCancellationRequested)
+        {
+            // Everything was "written", but possibly into a connection the client already closed: give Kestrel time to notice.
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Volatile.Write(ref context.RequestAborted.IsCancellationRequested ? ref _aborted : ref _completed, 1);
         return true;
     }
 }
