@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Verity.Registry.Auth;
 using Verity.Registry.Http;
 
@@ -17,10 +18,17 @@ internal sealed class RegistryTestHost : IDisposable
     private readonly ConcurrentQueue<(string Operation, int? Status)> _requests = new();
 
     public RegistryTestHost(
-        Action<RegistryClientOptions>? configure = null, TimeProvider? time = null, ISecretSource? secrets = null)
+        Action<RegistryClientOptions>? configure = null, TimeProvider? time = null, ISecretSource? secrets = null, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.SetMinimumLevel(LogLevel.Trace);
+                logging.AddProvider(logs);
+            }
+        });
         if (time is not null)
         {
             services.AddSingleton(time);

@@ -145,7 +145,7 @@ internal sealed class RegistryAuthenticator
         using var request = RegistryHttp.CreateRequest(HttpMethod.Get, uri, "application/json");
         if (credential is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicParameter);
+            AuthorizationHeaderHandler.Set(request, new AuthenticationHeaderValue("Basic", credential.BasicParameter));
         }
 
         using var response = await _http.SendAsync(request, "token", cancellationToken);

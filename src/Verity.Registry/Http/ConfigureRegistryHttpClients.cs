@@ -7,8 +7,8 @@ namespace Verity.Registry.Http;
 /// <remarks>
 /// The factory's handler rotation is turned off (<see cref="HttpClientFactoryOptions.HandlerLifetime"/> infinite):
 /// <see cref="SocketsHttpHandler.PooledConnectionLifetime"/> already recycles connections for DNS changes, and rotating
-/// the handler would throw away warm keep-alive connections every two minutes. Header values are redacted in the
-/// factory's logs, so an <c>Authorization</c> header never reaches a log.
+/// the handler would throw away warm keep-alive connections every two minutes. Credentials are added below the factory's
+/// logging handlers (<see cref="AuthorizationHeaderHandler"/>); header values are redacted in its logs anyway.
 /// </remarks>
 internal sealed class ConfigureRegistryHttpClients : IConfigureNamedOptions<HttpClientFactoryOptions>
 {
@@ -33,7 +33,7 @@ internal sealed class ConfigureRegistryHttpClients : IConfigureNamedOptions<Http
         options.HandlerLifetime = Timeout.InfiniteTimeSpan;
         options.ShouldRedactHeaderValue = _ => true;
         options.HttpClientActions.Add(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = RegistryHttpHandler.Create(caCertificates, settings));
+        options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = new AuthorizationHeaderHandler(RegistryHttpHandler.Create(caCertificates, settings)));
     }
 
     public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);

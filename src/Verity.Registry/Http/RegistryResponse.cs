@@ -12,8 +12,6 @@ internal sealed record RegistryResponse
 
     public string? ContentType { get; init; }
 
-    public long? ContentLength { get; init; }
-
     /// <summary>The <c>Docker-Content-Digest</c> header, unparsed.</summary>
     public string? DockerContentDigest { get; init; }
 

@@ -88,9 +88,12 @@ internal sealed class RegistryTransport
                         { StatusCode = status };
                     }
                 }
-                catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    reason = $"registry {request.Endpoint.Registry} did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s";
+                    // The per-request timeout, or the handler's connect timeout: either way not the caller's cancellation.
+                    reason = timeout.IsCancellationRequested
+                        ? $"registry {request.Endpoint.Registry} did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s"
+                        : $"could not connect to registry {request.Endpoint.Registry} within {_options.ConnectTimeout.TotalSeconds:0.###} s";
                     if (last)
                     {
                         throw new RegistryException(RegistryErrorKind.Timeout, $"{request.Subject}: {reason} ({attempt} attempt{(attempt == 1 ? string.Empty : "s")})", e);
@@ -192,7 +195,6 @@ internal sealed class RegistryTransport
                 StatusCode = response.StatusCode,
                 Body = body,
                 ContentType = response.Content.Headers.ContentType?.MediaType,
-                ContentLength = response.Content.Headers.ContentLength,
                 DockerContentDigest = Header(response, "Docker-Content-Digest"),
                 FiltersApplied = Header(response, "OCI-Filters-Applied"),
                 NextLink = NextLink(response),
@@ -215,7 +217,7 @@ internal sealed class RegistryTransport
             {
                 if (authorization is not null && request.Endpoint.IsSameOrigin(uri))
                 {
-                    message.Headers.Authorization = authorization.Header;
+                    AuthorizationHeaderHandler.Set(message, authorization.Header);
                 }
 
                 response = await _http.SendAsync(message, request.Operation, cancellationToken);
