@@ -1,0 +1,38 @@
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Verity.Registry.Auth;
+
+namespace Verity.Registry.Tests;
+
+public sealed class RegistryServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void AddVerityRegistry_ByDefault_ReadsSecretsMountedUnderAppSecrets()
+    {
+        using var provider = new ServiceCollection().AddLogging().AddVerityRegistry().BuildServiceProvider();
+
+        Assert.IsType<MountedSecretSource>(provider.GetRequiredService<ISecretSource>());
+        Assert.NotNull(provider.GetRequiredService<IRegistryClientFactory>().Create(new RegistryClientSettings { Name = "v" }));
+    }
+
+    [Fact]
+    public void AddVerityKubernetesSecrets_UsesTheHostsKubernetesClient()
+    {
+        using var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = "https://127.0.0.1:1" });
+        var services = new ServiceCollection().AddLogging().AddVerityRegistry();
+        services.AddSingleton<IKubernetes>(kubernetes);
+        services.AddVerityKubernetesSecrets("verity");
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<KubernetesSecretSource>(provider.GetRequiredService<ISecretSource>());
+    }
+
+    [Fact]
+    public void AddVerityRegistry_Options_AreBound()
+    {
+        using var provider = new ServiceCollection().AddLogging().AddVerityRegistry(o => o.MaxAttempts = 7).BuildServiceProvider();
+
+        Assert.Equal(7, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value.MaxAttempts);
+    }
+}

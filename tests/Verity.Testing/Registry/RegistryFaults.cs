@@ -1,0 +1,78 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Verity.Testing.Registry;
+
+/// <summary>Ready-made faults for <see cref="FakeRegistry.AddFault"/>.</summary>
+public static class RegistryFaults
+{
+    /// <summary>Never answers requests whose path contains <paramref name="pathContains"/> (until the client gives up).</summary>
+    public static CountingFault Stall(string pathContains = "/v2/")
+    {
+        return new CountingFault(pathContains, int.MaxValue, async context =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    /// <summary>Answers <paramref name="status"/> (with <c>Retry-After</c> if given) to the first <paramref name="times"/> matching requests.</summary>
+    public static CountingFault Status(int status, int times, string? retryAfter = null, string pathContains = "/v2/")
+    {
+        return new CountingFault(pathContains, times, async context =>
+        {
+            context.Response.StatusCode = status;
+            if (retryAfter is not null)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
+            await context.Response.WriteAsync("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected fault\"}]}");
+        });
+    }
+
+    /// <summary>Answers 401 with the given <c>WWW-Authenticate</c> (none if null) to matching requests.</summary>
+    public static CountingFault Challenge(string? wwwAuthenticate, string pathContains = "/v2/")
+    {
+        return new CountingFault(pathContains, int.MaxValue, async context =>
+        {
+            context.Response.StatusCode = 401;
+            if (wwwAuthenticate is not null)
+            {
+                context.Response.Headers.WWWAuthenticate = wwwAuthenticate;
+            }
+
+            await context.Response.WriteAsync("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}");
+        });
+    }
+
+    /// <summary>Redirects matching requests (<paramref name="status"/>) to the same path below <paramref name="target"/>.</summary>
+    public static CountingFault Redirect(Uri target, string pathContains, int status = 307)
+    {
+        return new CountingFault(pathContains, int.MaxValue, context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.Headers.Location = new Uri(target, context.Request.Path.Value!.TrimStart('/') + context.Request.QueryString).AbsoluteUri;
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>Answers matching requests with 200 and <paramref name="totalBytes"/> of body, declared in <c>Content-Length</c> or chunked.</summary>
+    public static OversizedBodyFault OversizedBody(long totalBytes, bool declareLength, string pathContains = "/manifests/")
+    {
+        return new OversizedBodyFault(totalBytes, declareLength, pathContains);
+    }
+
+    /// <summary>Writes a distribution error document.</summary>
+    internal static Task WriteErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync($"{{\"errors\":[{{\"code\":\"{code}\",\"message\":\"{message}\"}}]}}", Encoding.UTF8);
+    }
+}
