@@ -393,22 +393,16 @@ internal static class ValidatorReader
         return name is null || cert is null ? null : new CertificateTrustRoot(name, cert, tsCert);
     }
 
+    // Connaisseur's notation validator uses only the first PEM block of a trust root's certificate.
     private static X509Certificate2? ReadFirstCertificate(YamlMapping m, string key, bool required)
     {
-        var text = m.String(key, required);
-        if (text is null)
+        if (required && !m.Has(key))
         {
+            m.String(key, required: true);
             return null;
         }
 
-        var all = ParseCertificates(text, out var error);
-        if (all is null || all.Count == 0)
-        {
-            m.Context.Error(m.PathOf(key), m.Get(key), $"invalid certificate: {error ?? "no PEM CERTIFICATE block found"}");
-            return null;
-        }
-
-        return all[0];
+        return ReadCertificates(m, key) is { Count: > 0 } all ? all[0] : null;
     }
 
     private static X509Certificate2Collection? ReadCertificates(YamlMapping m, string key)

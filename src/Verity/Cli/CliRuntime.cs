@@ -21,6 +21,20 @@ internal sealed class CliRuntime : IDisposable
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();
 
+    /// <summary>Starts a runtime, or prints the configuration errors and returns null.</summary>
+    public static CliRuntime? TryStart(string configFile, string? logLevel, TextWriter errors)
+    {
+        try
+        {
+            return Start(configFile, logLevel);
+        }
+        catch (ConfigurationException e)
+        {
+            CommonOptions.ConfigError(errors, e);
+            return null;
+        }
+    }
+
     /// <exception cref="ConfigurationException">The configuration cannot be used.</exception>
     public static CliRuntime Start(string configFile, string? logLevel)
     {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using Verity.Admission;
-using Verity.Core.Configuration;
 
 namespace Verity.Cli;
 
@@ -45,29 +44,22 @@ internal static class ReviewCommand
                 return VerityCli.UsageError;
             }
 
-            CliRuntime runtime;
-            try
+            using var runtime = CliRuntime.TryStart(parse.GetValue(config)!.FullName, parse.GetValue(logLevel), errors);
+            if (runtime is null)
             {
-                runtime = CliRuntime.Start(parse.GetValue(config)!.FullName, parse.GetValue(logLevel));
-            }
-            catch (ConfigurationException e)
-            {
-                return CommonOptions.ConfigError(errors, e);
+                return VerityCli.UsageError;
             }
 
-            using (runtime)
+            var result = await runtime.Get<AdmissionHandler>().HandleAsync(body, null, cancellationToken);
+            if (result.StatusCode != 200)
             {
-                var result = await runtime.Get<AdmissionHandler>().HandleAsync(body, null, cancellationToken);
-                if (result.StatusCode != 200)
-                {
-                    // The webhook would answer with this HTTP error; no AdmissionReview is produced.
-                    await errors.WriteLineAsync($"verity: HTTP {result.StatusCode}: {Encoding.UTF8.GetString(result.Body).TrimEnd()}");
-                    return VerityCli.Denied;
-                }
-
-                await output.WriteLineAsync(Encoding.UTF8.GetString(result.Body));
-                return VerityCli.Ok;
+                // The webhook would answer with this HTTP error; no AdmissionReview is produced.
+                await errors.WriteLineAsync($"verity: HTTP {result.StatusCode}: {Encoding.UTF8.GetString(result.Body).TrimEnd()}");
+                return VerityCli.Denied;
             }
+
+            await output.WriteLineAsync(Encoding.UTF8.GetString(result.Body));
+            return VerityCli.Ok;
         });
         return command;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Verity.Admission;
-using Verity.Core.Configuration;
 
 namespace Verity.Cli;
 
@@ -21,35 +20,28 @@ internal static class VerifyCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            CliRuntime runtime;
-            try
+            using var runtime = CliRuntime.TryStart(parse.GetValue(config)!.FullName, parse.GetValue(logLevel), errors);
+            if (runtime is null)
             {
-                runtime = CliRuntime.Start(parse.GetValue(config)!.FullName, parse.GetValue(logLevel));
-            }
-            catch (ConfigurationException e)
-            {
-                return CommonOptions.ConfigError(errors, e);
+                return VerityCli.UsageError;
             }
 
-            using (runtime)
+            var verifier = runtime.Get<ImageVerifier>();
+            var names = parse.GetValue(images)!;
+            var verdicts = await Task.WhenAll(names.Select(image => verifier.VerifyAsync(image, runtime.Snapshot, unchanged: false, cancellationToken)));
+            if (parse.GetValue(format) == "json")
             {
-                var verifier = runtime.Get<ImageVerifier>();
-                var names = parse.GetValue(images)!;
-                var verdicts = await Task.WhenAll(names.Select(image => verifier.VerifyAsync(image, runtime.Snapshot, unchanged: false, cancellationToken)));
-                if (parse.GetValue(format) == "json")
-                {
-                    await WriteJsonAsync(output, verdicts);
-                }
-                else
-                {
-                    foreach (var verdict in verdicts)
-                    {
-                        await output.WriteLineAsync(Describe(verdict));
-                    }
-                }
-
-                return verdicts.All(v => v.Allowed) ? VerityCli.Ok : VerityCli.Denied;
+                await WriteJsonAsync(output, verdicts);
             }
+            else
+            {
+                foreach (var verdict in verdicts)
+                {
+                    await output.WriteLineAsync(Describe(verdict));
+                }
+            }
+
+            return verdicts.All(v => v.Allowed) ? VerityCli.Ok : VerityCli.Denied;
         });
         return command;
     }
