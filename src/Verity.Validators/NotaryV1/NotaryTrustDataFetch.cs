@@ -19,7 +19,7 @@ internal sealed class NotaryTrustDataFetch
     private readonly IAuthenticatedServerClient _client;
     private readonly string _gun;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Task<byte[]?>> _roles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<Task<byte[]?>>> _roles = new(StringComparer.Ordinal);
 
     public NotaryTrustDataFetch(IAuthenticatedServerClient client, string gun)
     {
@@ -27,34 +27,23 @@ internal sealed class NotaryTrustDataFetch
         _gun = gun;
     }
 
-    /// <summary>The roles requested so far, in no particular order.</summary>
-    public IReadOnlyCollection<string> Roles
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _roles.Keys];
-            }
-        }
-    }
-
     /// <summary>The role's bytes as served, or null when the server has no such file (404).</summary>
     /// <exception cref="RegistryException">The server could not be asked, or answered with another error.</exception>
     /// <exception cref="LengthOrHashMismatchException">A delegation is longer than the snapshot says.</exception>
     public ValueTask<byte[]?> FetchAsync(string role, long? listedLength, CancellationToken cancellationToken)
     {
-        Task<byte[]?>? task;
+        Lazy<Task<byte[]?>>? download;
         lock (_lock)
         {
-            if (!_roles.TryGetValue(role, out task))
+            if (!_roles.TryGetValue(role, out download))
             {
-                task = DownloadAsync(role, listedLength, cancellationToken);
-                _roles[role] = task;
+                download = new(() => DownloadAsync(role, listedLength, cancellationToken));
+                _roles[role] = download;
             }
         }
 
-        return new ValueTask<byte[]?>(task);
+        // Started outside the lock; Lazy makes concurrent callers for one role share one download.
+        return new ValueTask<byte[]?>(download.Value);
     }
 
     private async Task<byte[]?> DownloadAsync(string role, long? listedLength, CancellationToken cancellationToken)
