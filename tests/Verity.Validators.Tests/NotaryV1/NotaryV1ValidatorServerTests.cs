@@ -85,7 +85,11 @@ public sealed class NotaryV1ValidatorServerTests : IClassFixture<TestbedTrustDat
         Assert.Equal(5, host.RequestCount);
         Assert.Equal(1, server.TokensIssued);
         Assert.All(server.Requests, r => Assert.StartsWith("Bearer ", r.Authorization, StringComparison.Ordinal));
-        Assert.All(server.Requests, r => Assert.Contains(r.ConnectionId, connections));
+
+        // Root goes out alone on a pooled connection; the three parallel requests need at most three connections
+        // (HTTP/1.1), so across both validations no more than three are ever opened.
+        Assert.Contains(server.Requests[0].ConnectionId, connections);
+        Assert.InRange(connections.Union(server.Requests.Select(r => r.ConnectionId)).Count(), 1, 3);
     }
 
     [Fact]
