@@ -5,8 +5,11 @@ using Verity.Registry.Http;
 
 namespace Verity.Registry;
 
-/// <summary>Assembles a <see cref="RegistryClient"/> from shared singletons and one validator's settings.</summary>
-internal sealed class RegistryClientFactory : IRegistryClientFactory
+/// <summary>
+/// Assembles a <see cref="RegistryClient"/> or an <see cref="AuthenticatedServerClient"/> from shared singletons and
+/// one validator's settings.
+/// </summary>
+internal sealed class RegistryClientFactory : IRegistryClientFactory, IAuthenticatedServerClientFactory
 {
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly RegistryHttpClientNames _names;
@@ -42,12 +45,44 @@ internal sealed class RegistryClientFactory : IRegistryClientFactory
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrEmpty(settings.Name);
+        var insecure = Insecure(settings);
+        return new RegistryClient(Transport(settings, insecure), insecure);
+    }
+
+    /// <inheritdoc/>
+    public IAuthenticatedServerClient Create(RegistryClientSettings settings, AuthenticatedServer server)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentException.ThrowIfNullOrEmpty(settings.Name);
+        var baseUri = server.BaseUri;
+        if (!baseUri.IsAbsoluteUri || baseUri.Scheme is not ("https" or "http") || string.IsNullOrEmpty(baseUri.Host))
+        {
+            throw new ArgumentException($"{server.Kind} URL \"{baseUri}\" is not an absolute http(s) URL", nameof(server));
+        }
+
+        var insecure = Insecure(settings);
+        if (!insecure.IsAllowed(baseUri))
+        {
+            throw new ArgumentException(
+                $"{server.Kind} {baseUri.Authority} is plain HTTP; list it in the insecure HTTP registries to allow it", nameof(server));
+        }
+
+        var endpoint = RegistryEndpoint.ForServer(baseUri, server.Kind);
+        return new AuthenticatedServerClient(Transport(settings, insecure), endpoint, server.Operation);
+    }
+
+    private static InsecureHosts Insecure(RegistryClientSettings settings)
+    {
+        return new InsecureHosts(settings.InsecureHttpRegistries.IsDefault ? [] : settings.InsecureHttpRegistries);
+    }
+
+    private RegistryTransport Transport(RegistryClientSettings settings, InsecureHosts insecure)
+    {
         var name = _names.Register(settings.Name, settings.CaCertificates);
-        var insecure = new InsecureHosts(settings.InsecureHttpRegistries.IsDefault ? [] : settings.InsecureHttpRegistries);
         var http = new RegistryHttp(_httpClientFactory.CreateClient(name), _metrics, _time, _logger);
         var credentials = new CredentialProvider(settings, _secrets, _options, _time, _logger);
         var authenticator = new RegistryAuthenticator(http, _authCache, credentials, insecure, _options, _time, _logger);
-        var transport = new RegistryTransport(http, authenticator, insecure, _options, _time, _logger);
-        return new RegistryClient(transport, insecure);
+        return new RegistryTransport(http, authenticator, insecure, _options, _time, _logger);
     }
 }

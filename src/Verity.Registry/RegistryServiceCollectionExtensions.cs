@@ -12,7 +12,7 @@ namespace Verity.Registry;
 public static class RegistryServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IRegistryClientFactory"/> and what it needs: <see cref="IHttpClientFactory"/>, metrics, the shared
+    /// Adds <see cref="IRegistryClientFactory"/>, <see cref="IAuthenticatedServerClientFactory"/> and what they need: <see cref="IHttpClientFactory"/>, metrics, the shared
     /// token cache, <see cref="TimeProvider.System"/> (unless one is registered) and, unless another
     /// <see cref="ISecretSource"/> is registered, <see cref="MountedSecretSource"/> at <c>/app/secrets</c>.
     /// </summary>
@@ -33,7 +33,9 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<RegistryMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpClientFactoryOptions>, ConfigureRegistryHttpClients>());
         services.TryAddSingleton<ISecretSource>(_ => new MountedSecretSource());
-        services.TryAddSingleton<IRegistryClientFactory, RegistryClientFactory>();
+        services.TryAddSingleton<RegistryClientFactory>();
+        services.TryAddSingleton<IRegistryClientFactory>(sp => sp.GetRequiredService<RegistryClientFactory>());
+        services.TryAddSingleton<IAuthenticatedServerClientFactory>(sp => sp.GetRequiredService<RegistryClientFactory>());
         return services;
     }
 

@@ -73,7 +73,7 @@ internal sealed class RegistryAuthenticator
         {
             // A broken challenge is the registry's fault; none, or only schemes Verity does not speak, means "no access".
             var kind = malformed ? RegistryErrorKind.ProtocolError : RegistryErrorKind.Unauthorized;
-            throw new RegistryException(kind, $"{subject}: registry {endpoint.Registry} refused access and {error}") { StatusCode = 401 };
+            throw new RegistryException(kind, $"{subject}: {endpoint.Label} refused access and {error}") { StatusCode = 401 };
         }
 
         _cache.SetChallenge(endpoint.Origin, challenge);
@@ -132,7 +132,7 @@ internal sealed class RegistryAuthenticator
         {
             throw new RegistryException(
                 RegistryErrorKind.ProtocolError,
-                $"registry {endpoint.Registry} sends Verity to the token service {realmName} over plain HTTP; list {realm.Authority} in the insecure HTTP registries to allow it");
+                $"{endpoint.Label} sends Verity to the token service {realmName} over plain HTTP; list {realm.Authority} in the insecure HTTP registries to allow it");
         }
 
         var query = "service=" + Uri.EscapeDataString(challenge.Service ?? string.Empty) + "&scope=" + Uri.EscapeDataString(scope);
@@ -150,7 +150,7 @@ internal sealed class RegistryAuthenticator
 
         using var response = await _http.SendAsync(request, "token", cancellationToken);
         var status = (int)response.StatusCode;
-        var subject = $"token service {realmName} (for {scope} on registry {endpoint.Registry})";
+        var subject = $"token service {realmName} (for {scope} on {endpoint.Label})";
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             throw new RegistryException(RegistryErrorKind.Unauthorized, $"{subject} refused {identity} with HTTP {status}") { StatusCode = status };

@@ -7,7 +7,7 @@ namespace Verity.Registry.Http;
 /// <remarks>
 /// Meter <see cref="MeterName"/>: counter <c>verity.registry.requests</c> and histogram
 /// <c>verity.registry.request.duration</c> (seconds), tagged with <c>server.address</c> (host:port),
-/// <c>verity.registry.operation</c> (<c>manifest</c>, <c>blob</c>, <c>referrers</c>, <c>tags</c>, <c>token</c>) and
+/// <c>verity.registry.operation</c> (<c>manifest</c>, <c>blob</c>, <c>referrers</c>, <c>tags</c>, <c>token</c>, or an <see cref="AuthenticatedServer.Operation"/> such as <c>notary</c>) and
 /// <c>http.response.status_code</c> (absent when no response came back). Tests count round trips with a
 /// <see cref="MeterListener"/> on the meter of their own <see cref="IMeterFactory"/>.
 /// </remarks>

@@ -72,12 +72,12 @@ internal sealed class RegistryTransport
 
                     var status = (int)response.Status;
                     retryAfter = response.RetryAfter;
-                    reason = $"registry {request.Endpoint.Registry} answered HTTP {status}";
+                    reason = $"{request.Endpoint.Label} answered HTTP {status}";
                     if (retryAfter > _options.MaxRetryAfter)
                     {
                         throw new RegistryException(
                             RegistryErrorKind.Unavailable,
-                            $"{request.Subject}: registry {request.Endpoint.Registry} answered HTTP {status} and asks to retry after {retryAfter.Value.TotalSeconds:0} s")
+                            $"{request.Subject}: {request.Endpoint.Label} answered HTTP {status} and asks to retry after {retryAfter.Value.TotalSeconds:0} s")
                         { StatusCode = status };
                     }
 
@@ -92,8 +92,8 @@ internal sealed class RegistryTransport
                 {
                     // The per-request timeout, or the handler's connect timeout: either way not the caller's cancellation.
                     reason = timeout.IsCancellationRequested
-                        ? $"registry {request.Endpoint.Registry} did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s"
-                        : $"could not connect to registry {request.Endpoint.Registry} within {_options.ConnectTimeout.TotalSeconds:0.###} s";
+                        ? $"{request.Endpoint.Label} did not answer within {_options.RequestTimeout.TotalSeconds:0.###} s"
+                        : $"could not connect to {request.Endpoint.Label} within {_options.ConnectTimeout.TotalSeconds:0.###} s";
                     if (last)
                     {
                         throw new RegistryException(RegistryErrorKind.Timeout, $"{request.Subject}: {reason} ({attempt} attempt{(attempt == 1 ? string.Empty : "s")})", e);
@@ -101,7 +101,7 @@ internal sealed class RegistryTransport
                 }
                 catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    reason = $"could not reach registry {request.Endpoint.Registry}: {Describe(e)}";
+                    reason = $"could not reach {request.Endpoint.Label}: {Describe(e)}";
                     if (last || !IsTransient(e))
                     {
                         throw new RegistryException(RegistryErrorKind.Unavailable, $"{request.Subject}: {reason}", e);
@@ -110,7 +110,7 @@ internal sealed class RegistryTransport
                 catch (IOException e) when (!cancellationToken.IsCancellationRequested)
                 {
                     // The connection broke while the body was being read.
-                    reason = $"the connection to registry {request.Endpoint.Registry} broke: {e.Message}";
+                    reason = $"the connection to {request.Endpoint.Label} broke: {e.Message}";
                     if (last)
                     {
                         throw new RegistryException(RegistryErrorKind.Unavailable, $"{request.Subject}: {reason}", e);
@@ -237,27 +237,27 @@ internal sealed class RegistryTransport
             {
                 throw new RegistryException(
                     RegistryErrorKind.ProtocolError,
-                    $"{request.Subject}: registry {request.Endpoint.Registry} redirected the request (HTTP {status}) to {where}; Verity follows redirects only for blobs")
+                    $"{request.Subject}: {request.Endpoint.Label} redirected the request (HTTP {status}) to {where}; Verity follows redirects only for blobs")
                 { StatusCode = status };
             }
 
             if (target is null || target.Scheme is not ("https" or "http"))
             {
-                throw new RegistryException(RegistryErrorKind.ProtocolError, $"{request.Subject}: registry {request.Endpoint.Registry} redirected to {where}") { StatusCode = status };
+                throw new RegistryException(RegistryErrorKind.ProtocolError, $"{request.Subject}: {request.Endpoint.Label} redirected to {where}") { StatusCode = status };
             }
 
             if (!_insecure.IsAllowed(target))
             {
                 throw new RegistryException(
                     RegistryErrorKind.ProtocolError,
-                    $"{request.Subject}: registry {request.Endpoint.Registry} redirected to {where} over plain HTTP; list {target.Authority} in the insecure HTTP registries to allow it")
+                    $"{request.Subject}: {request.Endpoint.Label} redirected to {where} over plain HTTP; list {target.Authority} in the insecure HTTP registries to allow it")
                 { StatusCode = status };
             }
 
             if (hops >= _options.MaxRedirects)
             {
                 throw new RegistryException(
-                    RegistryErrorKind.ProtocolError, $"{request.Subject}: more than {_options.MaxRedirects} redirects from registry {request.Endpoint.Registry}")
+                    RegistryErrorKind.ProtocolError, $"{request.Subject}: more than {_options.MaxRedirects} redirects from {request.Endpoint.Label}")
                 { StatusCode = status };
             }
 
@@ -270,7 +270,7 @@ internal sealed class RegistryTransport
     {
         var status = (int)response.StatusCode;
         var host = request.Endpoint.IsSameOrigin(response.RequestMessage!.RequestUri!)
-            ? "registry " + request.Endpoint.Registry
+            ? request.Endpoint.Label
             : response.RequestMessage.RequestUri!.Authority;
         return new RegistryException(RegistryErrorKind.Unauthorized, $"{request.Subject}: {host} answered HTTP {status}: {why}") { StatusCode = status };
     }

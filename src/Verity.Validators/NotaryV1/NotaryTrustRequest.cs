@@ -24,4 +24,8 @@ internal sealed record NotaryTrustRequest
     /// <summary>The delegations that must all sign (<c>with.delegations</c>, with the <c>targets/</c>
     /// prefix); empty for Docker Content Trust's default.</summary>
     public ImmutableArray<string> Delegations { get; init; } = [];
+
+    /// <summary>The server the trust data comes from, for messages, e.g. <c>Notary server notary.docker.io</c>; null if
+    /// there is none to name.</summary>
+    public string? Server { get; init; }
 }

@@ -77,7 +77,7 @@ internal sealed class NotaryTrustVerifier
         {
             if (topLevel[i] is not { } body)
             {
-                return new ValidationOutcome.Denied($"no trust data for \"{gun}\": the server has no {TufRoles.TopLevel[i]}.json (the repository is not signed)");
+                return NoTrustData(gun, request.Server, TufRoles.TopLevel[i]);
             }
 
             files[TufRoles.TopLevel[i]] = body;
@@ -138,6 +138,16 @@ internal sealed class NotaryTrustVerifier
                 await _store.RecordVersionsAsync(gun, trusted.Versions, cancellationToken);
             }
         }
+    }
+
+    /// <summary>The denial for a collection whose top-level <paramref name="role"/> the server does not have.</summary>
+    /// <param name="gun">The collection.</param>
+    /// <param name="server">The server, e.g. <c>Notary server notary.docker.io</c>, or null.</param>
+    /// <param name="role">The missing role, e.g. <c>root</c>.</param>
+    internal static ValidationOutcome.Denied NoTrustData(string gun, string? server, string role)
+    {
+        return new ValidationOutcome.Denied(
+            $"no trust data for GUN \"{gun}\"{(server is null ? string.Empty : " on " + server)}: there is no {role}.json (the repository is not signed)");
     }
 
     /// <summary>

@@ -113,23 +113,23 @@ internal static class TargetResolver
             {
                 if (!metadata.Targets.TryGetValue(tag, out var file))
                 {
-                    return new TargetResolution.NotFound($"no trust data for tag \"{tag}\" in role {role}");
+                    return new TargetResolution.NotFound($"no signed digest for tag \"{tag}\" in {role} of {trusted.Gun}");
                 }
 
                 if (!trusted.Permits(role, tag))
                 {
-                    return new TargetResolution.NotFound($"role {role} signs tag \"{tag}\" but is not delegated to sign it (outside its paths)");
+                    return new TargetResolution.NotFound($"{role} of {trusted.Gun} signs tag \"{tag}\" but is not delegated to sign it (outside its paths)");
                 }
 
                 if (file.Sha256Digest is not { } signed)
                 {
-                    return new TargetResolution.NotFound($"trust data for tag \"{tag}\" in role {role} has no sha256 hash");
+                    return new TargetResolution.NotFound($"the trust data for tag \"{tag}\" in {role} of {trusted.Gun} has no sha256 hash");
                 }
 
                 if (digest is { } requested && requested != signed)
                 {
                     return new TargetResolution.NotFound(
-                        $"tag \"{tag}\" is signed for {signed} in role {role}, not for the requested {requested}");
+                        $"tag \"{tag}\" is signed for {signed} in {role} of {trusted.Gun}, not for the requested {requested}");
                 }
 
                 found.Add((role, signed));
@@ -140,7 +140,7 @@ internal static class TargetResolver
                 var match = metadata.Targets.Any(t => t.Value.Sha256Digest == requested && trusted.Permits(role, t.Key));
                 if (!match)
                 {
-                    return new TargetResolution.NotFound($"no trust data for digest {requested} in role {role}");
+                    return new TargetResolution.NotFound($"no trust data for digest {requested} in {role} of {trusted.Gun}");
                 }
 
                 found.Add((role, requested));

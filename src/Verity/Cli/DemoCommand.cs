@@ -126,6 +126,7 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
             var image = values["TESTBED_IMAGE"];
             cases.Add(new($"{image}:signed", true, "signed with Docker Content Trust (Notary v1) by the pinned root key: pinned to the signed digest"));
             cases.Add(new($"{image}:unsigned", false, "pushed to the registry but never signed"));
+            cases.Add(new($"{image}:retagged", true, "the registry's tag now points at unsigned content; the trust data names the signed digest, and the workload is pinned to it"));
         }
 
         return new DemoScenario(configuration, cases);
@@ -133,7 +134,8 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
 
     private static string TestbedValidators(Dictionary<string, string> values)
     {
-        var key = Indent(values["TESTBED_NOTARY_ROOT_PUB_PEM"], 12);
+        // The test bed names files; the configuration embeds their contents.
+        var key = Indent(File.ReadAllText(values["TESTBED_NOTARY_ROOT_PUB_PEM"]), 12);
         var ca = Indent(File.ReadAllText(values["TESTBED_CA_CERT"]), 8);
         return $"""
                 - name: local-notary

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Verity.Cli;
 
-/// <summary>The <c>verity</c> command line: <c>serve</c>, <c>review</c>, <c>verify</c>, <c>demo</c>.</summary>
+/// <summary>The <c>verity</c> command line: <c>serve</c>, <c>review</c>, <c>verify</c>, <c>demo</c>, <c>notary</c>.</summary>
 /// <remarks>Exit codes: 0 success, 1 a denial (verify), 2 usage or configuration error.</remarks>
 internal static class VerityCli
 {
@@ -10,16 +10,18 @@ internal static class VerityCli
     public const int Denied = 1;
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null)
     {
         var output = stdout ?? Console.Out;
         var errors = stderr ?? Console.Error;
+        var input = stdin ?? Console.In;
         var root = new RootCommand("Verity: a Kubernetes admission controller that admits only images with valid signatures.")
         {
             ServeCommand.Create(errors),
             ReviewCommand.Create(output, errors),
             VerifyCommand.Create(output, errors),
             DemoCommand.Create(output, errors),
+            NotaryCommand.Create(output, errors, input),
         };
 
         var parse = root.Parse(args);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Admission;
 using Verity.Core.Validation;
+using Verity.Registry;
+using Verity.Validators.NotaryV1;
 using Verity.Validators.Static;
 
 namespace Verity.Hosting;
@@ -13,6 +15,8 @@ internal static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<IValidatorFactory, StaticValidatorFactory>();
+        services.AddVerityRegistry();
+        services.AddSingleton<IValidatorFactory, NotaryV1ValidatorFactory>();
         services.AddSingleton<ValidatorRegistry>();
         services.AddSingleton<PolicySnapshotProvider>();
         services.AddSingleton<ImageVerifier>();

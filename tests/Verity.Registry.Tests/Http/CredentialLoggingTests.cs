@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Verity.Core.Images;
 using Verity.Testing;
 using Verity.Testing.Registry;
@@ -50,42 +48,5 @@ public sealed class CredentialLoggingTests
         var tokens = registry.Requests.Select(r => r.Authorization).Where(a => a?.StartsWith("Bearer ", StringComparison.Ordinal) == true).Select(a => a![7..]).Distinct().ToList();
         Assert.NotEmpty(tokens);
         Assert.All(tokens, token => Assert.DoesNotContain(token, text, StringComparison.Ordinal));
-    }
-
-    private sealed class CollectingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public string Text => string.Join('\n', _lines);
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {exception}");
-                if (state is IEnumerable<KeyValuePair<string, object?>> values)
-                {
-                    foreach (var (key, value) in values)
-                    {
-                        lines.Enqueue($"  {key}={(value is IEnumerable<string> strings ? string.Join(",", strings) : value)}");
-                    }
-                }
-            }
-        }
     }
 }

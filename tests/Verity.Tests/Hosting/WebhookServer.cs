@@ -7,7 +7,7 @@ using Verity.Tests.Admission;
 
 namespace Verity.Tests.Hosting;
 
-/// <summary>The real webhook (Kestrel, TLS) on a free loopback port, with the mock validator.</summary>
+/// <summary>The real webhook (Kestrel, TLS) on a free loopback port, with the mock validator or the real ones.</summary>
 internal sealed class WebhookServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -29,7 +29,17 @@ internal sealed class WebhookServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WebhookServer> StartAsync(string configYaml, TimeSpan? reloadInterval = null, Action<SslClientAuthenticationOptions>? tls = null)
+    /// <param name="configYaml">The configuration.</param>
+    /// <param name="reloadInterval">How often the configuration file is checked; never by default.</param>
+    /// <param name="tls">Changes to the client's TLS options.</param>
+    /// <param name="realValidators">Keep the executable's validator factories instead of the mock.</param>
+    /// <param name="services">Further service changes, applied last.</param>
+    public static async Task<WebhookServer> StartAsync(
+        string configYaml,
+        TimeSpan? reloadInterval = null,
+        Action<SslClientAuthenticationOptions>? tls = null,
+        bool realValidators = false,
+        Action<IServiceCollection>? services = null)
     {
         var dir = Directory.CreateTempSubdirectory("verity-test-");
         var configFile = Path.Combine(dir.FullName, "config.yaml");
@@ -42,10 +52,15 @@ internal sealed class WebhookServer : IAsyncDisposable
                 LogLevel = "error",
                 ReloadInterval = reloadInterval ?? TimeSpan.Zero,
             },
-            services =>
+            collection =>
             {
-                services.RemoveAll<IValidatorFactory>();
-                services.AddSingleton<IValidatorFactory, MockValidatorFactory>();
+                if (!realValidators)
+                {
+                    collection.RemoveAll<IValidatorFactory>();
+                    collection.AddSingleton<IValidatorFactory, MockValidatorFactory>();
+                }
+
+                services?.Invoke(collection);
             });
         await app.StartAsync();
         var certificate = app.Services.GetRequiredService<CertificateProvider>().Current;

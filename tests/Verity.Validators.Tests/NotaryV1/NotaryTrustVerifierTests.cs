@@ -36,7 +36,7 @@ public sealed class NotaryTrustVerifierTests : IDisposable
         var files = _collection.Build();
         Assert.IsType<ValidationOutcome.Trusted>(await Verify(files, tag: null, digest: ForgedCollection.DigestOf(_signed)));
         var other = ForgedCollection.DigestOf(ForgedCollection.Manifest("other"));
-        AssertDenied(await Verify(files, tag: null, digest: other), $"no trust data for digest {other} in role targets");
+        AssertDenied(await Verify(files, tag: null, digest: other), $"no trust data for digest {other} in targets of {ForgedCollection.Gun}");
     }
 
     [Theory]
@@ -221,7 +221,7 @@ public sealed class NotaryTrustVerifierTests : IDisposable
         releases.Targets["v1"] = _signed;
         var files = _collection.Build();
 
-        AssertDenied(await Verify(files, tag: "latest"), "role targets/releases signs tag \"latest\" but is not delegated to sign it (outside its paths)");
+        AssertDenied(await Verify(files, tag: "latest"), $"targets/releases of {ForgedCollection.Gun} signs tag \"latest\" but is not delegated to sign it (outside its paths)");
         Assert.IsType<ValidationOutcome.Trusted>(await Verify(files, tag: "v1"));
         AssertDenied(await Verify(files, tag: null, digest: ForgedCollection.DigestOf(ForgedCollection.Manifest("malicious"))), "no trust data for digest");
     }
@@ -240,7 +240,7 @@ public sealed class NotaryTrustVerifierTests : IDisposable
         var outcome = await Verify(files, tag: "release-1", delegations: ["targets/team/ci"], requested: requested);
         Assert.Equal(ForgedCollection.DigestOf(_signed), Assert.IsType<ValidationOutcome.Trusted>(outcome).Digest);
         Assert.Contains("targets/team", requested);
-        AssertDenied(await Verify(files, tag: "latest", delegations: ["targets/team/ci"]), "role targets/team/ci signs tag \"latest\" but is not delegated to sign it");
+        AssertDenied(await Verify(files, tag: "latest", delegations: ["targets/team/ci"]), $"targets/team/ci of {ForgedCollection.Gun} signs tag \"latest\" but is not delegated to sign it");
     }
 
     [Fact]
@@ -354,7 +354,7 @@ public sealed class NotaryTrustVerifierTests : IDisposable
     public async Task Verify_UnsignedRepository_Denies()
     {
         var files = new Dictionary<string, byte[]>();
-        AssertDenied(await Verify(files), "no trust data for \"registry.example/acme/app\": the server has no root.json");
+        AssertDenied(await Verify(files), "no trust data for GUN \"registry.example/acme/app\": there is no root.json");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
@@ -17,23 +16,12 @@ namespace Verity.Validators.Tests.NotaryV1;
 [Trait("Category", "Integration")]
 public sealed class TestbedNotaryTests
 {
-    public static TheoryData<string> VerdictCases()
-    {
-        var cases = new TheoryData<string>();
-        foreach (var verdict in Verdicts())
-        {
-            cases.Add(verdict.Id);
-        }
-
-        return cases;
-    }
-
     [Theory]
-    [MemberData(nameof(VerdictCases), DisableDiscoveryEnumeration = true)]
+    [MemberData(nameof(TestbedVerdict.Ids), MemberType = typeof(TestbedVerdict), DisableDiscoveryEnumeration = true)]
     public async Task Verify_TestbedCase_GivesExpectedVerdict(string id)
     {
-        var verdict = Verdicts().Single(v => v.Id == id);
-        var image = ImageReference.Parse(verdict.Image);
+        var verdict = TestbedVerdict.Get(id);
+        var image = verdict.Reference;
         var plain = image.Repository == Testbed.Current["TESTBED_REPO_PLAIN"];
         var request = new NotaryTrustRequest
         {
@@ -41,7 +29,7 @@ public sealed class TestbedNotaryTests
             TrustRoots = [TrustRoot(verdict.TrustRoot)],
             Tag = image.Tag,
             Digest = image.Digest,
-            Delegations = [.. verdict.Delegations.Select(d => d.StartsWith("targets/", StringComparison.Ordinal) ? d : "targets/" + d)],
+            Delegations = verdict.Delegations,
         };
         var verifier = new NotaryTrustVerifier(new InMemoryTrustStateStore(), TimeProvider.System);
 
@@ -76,7 +64,7 @@ public sealed class TestbedNotaryTests
         // The registry's tag points at the unsigned image; the trust data does not.
         var retagged = await verifier.VerifyAsync(Request(Testbed.Current["TESTBED_DIGEST_RETAGGED"]), Fetcher(plain: false), TestContext.Current.CancellationToken);
         Assert.Equal(
-            $"tag \"retagged\" is signed for {Testbed.Current["TESTBED_DIGEST_SIGNED"]} in role targets/releases, not for the requested {Testbed.Current["TESTBED_DIGEST_RETAGGED"]}",
+            $"tag \"retagged\" is signed for {Testbed.Current["TESTBED_DIGEST_SIGNED"]} in targets/releases of {Testbed.Current["TESTBED_NOTARY_GUN"]}, not for the requested {Testbed.Current["TESTBED_DIGEST_RETAGGED"]}",
             Assert.IsType<ValidationOutcome.Denied>(retagged).Reason);
     }
 
@@ -118,12 +106,7 @@ public sealed class TestbedNotaryTests
         Assert.Contains("targets/alice", set.Versions.Keys);
     }
 
-    private static PublicKeyTrustRoot TrustRoot(string name) => name switch
-    {
-        "notary-root" => new(name, VerificationKey.Parse(Testbed.Current.ReadFile("TESTBED_NOTARY_ROOT_PUB_PEM"))),
-        "notary-wrong-root" => new(name, VerificationKey.Parse(Testbed.Current.ReadFile("TESTBED_NOTARY_WRONG_ROOT_PUB_PEM"))),
-        _ => throw new ArgumentException($"unknown trust root {name}", nameof(name)),
-    };
+    private static PublicKeyTrustRoot TrustRoot(string name) => TestbedVerdict.TrustRootNamed(name);
 
     private static NotaryRoleFetcher Fetcher(bool plain)
     {
@@ -134,33 +117,4 @@ public sealed class TestbedNotaryTests
             return ValueTask.FromResult(File.Exists(path) ? File.ReadAllBytes(path) : null);
         };
     }
-
-    private static List<Verdict> Verdicts()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Testbed.Current["TESTBED_VERDICTS"]));
-        var verdicts = new List<Verdict>();
-        foreach (var entry in document.RootElement.EnumerateArray())
-        {
-            if (entry.GetProperty("verifier").GetString() != "notaryv1")
-            {
-                continue;
-            }
-
-            var policy = entry.GetProperty("policy");
-            var delegations = policy.TryGetProperty("delegations", out var d) ? d.EnumerateArray().Select(e => e.GetString()!).ToArray() : [];
-            var image = entry.GetProperty("image").GetString()!;
-            var trustRoot = policy.GetProperty("trustRoot").GetString()!;
-            verdicts.Add(new Verdict(
-                $"{image} trustRoot={trustRoot}" + (delegations.Length > 0 ? $" delegations={string.Join(",", delegations)}" : string.Empty),
-                image,
-                trustRoot,
-                delegations,
-                entry.GetProperty("expect").GetString() == "admit",
-                entry.TryGetProperty("resolvedDigest", out var digest) && digest.ValueKind == JsonValueKind.String ? digest.GetString() : null));
-        }
-
-        return verdicts;
-    }
-
-    private sealed record Verdict(string Id, string Image, string TrustRoot, string[] Delegations, bool Admit, string? ResolvedDigest);
 }

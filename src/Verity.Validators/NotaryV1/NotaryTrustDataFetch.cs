@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using Verity.Registry;
+using Verity.Validators.NotaryV1.Tuf;
+
+namespace Verity.Validators.NotaryV1;
+
+/// <summary>
+/// The trust data of one collection as one validation downloads it from a Notary server:
+/// <c>GET &lt;host&gt;/v2/&lt;gun&gt;/_trust/tuf/&lt;role&gt;.json</c>, each role at most once, within the limits of
+/// <see cref="NotaryLimits"/>.
+/// </summary>
+/// <remarks>
+/// One instance per validation, so repeated requests for a role (the validator's early root fetch, then the
+/// verifier's) cost one round trip, and nothing is shared between validations. <see cref="FetchAsync"/> is a
+/// <see cref="NotaryRoleFetcher"/>.
+/// </remarks>
+internal sealed class NotaryTrustDataFetch
+{
+    private readonly IAuthenticatedServerClient _client;
+    private readonly string _gun;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Lazy<Task<byte[]?>>> _roles = new(StringComparer.Ordinal);
+
+    public NotaryTrustDataFetch(IAuthenticatedServerClient client, string gun)
+    {
+        _client = client;
+        _gun = gun;
+    }
+
+    /// <summary>The role's bytes as served, or null when the server has no such file (404).</summary>
+    /// <exception cref="RegistryException">The server could not be asked, or answered with another error.</exception>
+    /// <exception cref="LengthOrHashMismatchException">A delegation is longer than the snapshot says.</exception>
+    public ValueTask<byte[]?> FetchAsync(string role, long? listedLength, CancellationToken cancellationToken)
+    {
+        Lazy<Task<byte[]?>>? download;
+        lock (_lock)
+        {
+            if (!_roles.TryGetValue(role, out download))
+            {
+                download = new(() => DownloadAsync(role, listedLength, cancellationToken));
+                _roles[role] = download;
+            }
+        }
+
+        // Started outside the lock; Lazy makes concurrent callers for one role share one download.
+        return new ValueTask<byte[]?>(download.Value);
+    }
+
+    private async Task<byte[]?> DownloadAsync(string role, long? listedLength, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await _client.GetAsync(
+                $"v2/{_gun}/_trust/tuf/{role}.json", _gun, NotaryLimits.For(role, listedLength), $"{role}.json of GUN \"{_gun}\"", cancellationToken);
+        }
+        catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge && listedLength <= NotaryLimits.MaxDelegationBytes)
+        {
+            // TUF §5.6.1: the snapshot's length is the download limit; more bytes is a mismatch, not an outage.
+            throw new LengthOrHashMismatchException($"{role} of \"{_gun}\" is longer than the {listedLength} bytes the snapshot lists", e);
+        }
+
+        if (body is not { } bytes)
+        {
+            return null;
+        }
+
+        return MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Immutable;
+using Verity.Core.Configuration;
+using Verity.Core.Images;
+using Verity.Core.Policy;
+using Verity.Core.Trust;
+using Verity.Core.Validation;
+using Verity.Registry;
+using Verity.Validators.NotaryV1.Tuf;
+
+namespace Verity.Validators.NotaryV1;
+
+/// <summary>
+/// <c>type: notaryv1</c>: trusts an image when its Docker Content Trust data on the validator's Notary server,
+/// signed under a pinned root key, names its digest.
+/// </summary>
+/// <remarks>
+/// <para>For an image <c>registry/repository[:tag][@digest]</c> the collection (GUN) is <c>registry/repository</c>
+/// (Docker Hub images: <c>docker.io/&lt;repository&gt;</c>, as <c>docker trust</c> names them). Steps:</para>
+/// <list type="number">
+/// <item>Fetch <c>root.json</c> alone: it answers the server's authentication challenge and opens a connection
+/// once, before the three other top-level roles are fetched in parallel on that authorization; and a repository
+/// without trust data costs one request.</item>
+/// <item>Verify and resolve with <see cref="NotaryTrustVerifier"/> (TUF checks, rollback protection across
+/// requests through the factory's shared <see cref="ITrustStateStore"/>, Connaisseur's delegation rules). A tag
+/// resolves to the digest the trust data names, whatever the registry's tag points to now, and the workload is
+/// pinned to it; a digest reference must be one of the signed digests. The registry is never contacted.</item>
+/// </list>
+/// <para>A round trip per top-level role plus one per delegation searched (and their parents), each role at most
+/// once per validation. Everything is bounded: per-role size limits (<see cref="NotaryLimits"/>), the registry
+/// client's per-request timeout and retries, <see cref="NotaryV1ValidatorFactory.DefaultTimeout"/> for the whole
+/// download, and the caller's deadline. An unreachable, slow or failing server is a <see cref="ValidationException"/>
+/// naming the server and the GUN (the caller denies: fail closed); a missing collection or tag is a
+/// <see cref="ValidationOutcome.Denied"/>.</para>
+/// </remarks>
+public sealed class NotaryV1Validator : IValidator
+{
+    private readonly NotaryV1ValidatorDefinition _definition;
+    private readonly IAuthenticatedServerClient _client;
+    private readonly NotaryTrustVerifier _verifier;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly ImmutableArray<PublicKeyTrustRoot> _trustRoots;
+    private readonly string _server;
+
+    internal NotaryV1Validator(
+        NotaryV1ValidatorDefinition definition,
+        ImmutableArray<PublicKeyTrustRoot> trustRoots,
+        IAuthenticatedServerClient client,
+        NotaryTrustVerifier verifier,
+        TimeProvider time,
+        TimeSpan timeout)
+    {
+        _definition = definition;
+        _trustRoots = trustRoots;
+        _client = client;
+        _verifier = verifier;
+        _time = time;
+        _timeout = timeout;
+        _server = "Notary server " + client.BaseUri.Authority;
+    }
+
+    /// <inheritdoc/>
+    public string Name => _definition.Name;
+
+    /// <inheritdoc/>
+    public string Type => NotaryV1ValidatorDefinition.TypeName;
+
+    /// <inheritdoc/>
+    public bool IsCacheable => true;
+
+    /// <inheritdoc/>
+    public async ValueTask<ValidationOutcome> ValidateAsync(ImageReference image, RuleOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        var trustRootName = options.TrustRoot ?? "default";
+        var trustRoots = trustRootName == "*" ? _trustRoots : [.. _trustRoots.Where(r => r.Name == trustRootName)];
+        if (trustRoots.IsEmpty)
+        {
+            // The configuration loader refuses such rules; this guards snapshots built some other way.
+            return new ValidationOutcome.Denied($"validator \"{Name}\" has no trust root \"{trustRootName}\"");
+        }
+
+        var gun = image.Name;
+        var request = new NotaryTrustRequest
+        {
+            Gun = gun,
+            TrustRoots = trustRoots,
+            Tag = image.Tag,
+            Digest = image.Digest,
+            Delegations = options.Delegations,
+            Server = _server,
+        };
+        var fetch = new NotaryTrustDataFetch(_client, gun);
+        using var timeout = new CancellationTokenSource(_timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            if (await fetch.FetchAsync(TufRoles.Root, null, linked.Token) is null)
+            {
+                return NotaryTrustVerifier.NoTrustData(gun, _server, TufRoles.Root);
+            }
+
+            return await _verifier.VerifyAsync(request, fetch.FetchAsync, linked.Token);
+        }
+        catch (RegistryException e)
+        {
+            // The message names the role, the GUN and the server, and carries no credentials or bodies.
+            throw new ValidationException(e.Message, e);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ValidationException(
+                $"{_server} did not deliver the trust data of GUN \"{gun}\" within {_timeout.TotalSeconds:0.###} s", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"notaryv1 validator \"{Name}\" ({_server})";
+}

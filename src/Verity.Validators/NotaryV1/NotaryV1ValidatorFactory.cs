@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Verity.Core.Configuration;
+using Verity.Core.Trust;
+using Verity.Core.Validation;
+using Verity.Registry;
+using Verity.Validators.NotaryV1.Tuf;
+
+namespace Verity.Validators.NotaryV1;
+
+/// <summary>Builds <see cref="NotaryV1Validator"/>s.</summary>
+/// <remarks>
+/// One instance per process (a singleton): every validator it builds, across configuration reloads, shares its
+/// rollback state (an <see cref="InMemoryTrustStateStore"/>), so a reload cannot be used to roll a collection back.
+/// Each validator's Notary client uses the validator's <c>auth</c> (credentials without a registry apply to the
+/// Notary host) and <c>cert</c>; a host given as <c>http://</c> is spoken to over plain HTTP, as Connaisseur does.
+/// </remarks>
+public sealed class NotaryV1ValidatorFactory : IValidatorFactory
+{
+    /// <summary>The longest one validation may spend downloading trust data: well inside the 28 s admission deadline,
+    /// so a stalled server gives a denial that names it rather than a request timeout.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly IAuthenticatedServerClientFactory _clients;
+    private readonly TimeProvider _time;
+    private readonly ITrustStateStore _store;
+    private readonly TimeSpan _timeout;
+
+    /// <summary>Creates the factory, with in-memory rollback state.</summary>
+    public NotaryV1ValidatorFactory(IAuthenticatedServerClientFactory clients, TimeProvider time)
+        : this(clients, time, new InMemoryTrustStateStore(), DefaultTimeout)
+    {
+    }
+
+    internal NotaryV1ValidatorFactory(IAuthenticatedServerClientFactory clients, TimeProvider time, ITrustStateStore store, TimeSpan timeout)
+    {
+        _clients = clients ?? throw new ArgumentNullException(nameof(clients));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _timeout = timeout;
+    }
+
+    /// <inheritdoc/>
+    public string Type => NotaryV1ValidatorDefinition.TypeName;
+
+    /// <inheritdoc/>
+    public IValidator Create(ValidatorDefinition definition)
+    {
+        if (definition is not NotaryV1ValidatorDefinition notary)
+        {
+            throw new ArgumentException($"expected a notaryv1 validator definition, got {definition?.Type}", nameof(definition));
+        }
+
+        var roots = ImmutableArray.CreateBuilder<PublicKeyTrustRoot>(notary.TrustRoots.Length);
+        foreach (var root in notary.TrustRoots)
+        {
+            roots.Add(root as PublicKeyTrustRoot
+                ?? throw new ConfigurationException($"validator \"{notary.Name}\": trust root \"{root.Name}\" must be a public key (key:) for notaryv1"));
+        }
+
+        if (roots.Count == 0)
+        {
+            throw new ConfigurationException($"validator \"{notary.Name}\": no trust roots provided; add trustRoots with the Notary root public key");
+        }
+
+        var host = notary.Host;
+        var settings = new RegistryClientSettings
+        {
+            Name = notary.Name,
+            Auth = notary.Auth,
+            CaCertificates = notary.CaCertificates,
+            UnscopedCredentialsRegistry = host.Authority,
+            InsecureHttpRegistries = host.Scheme == Uri.UriSchemeHttp ? [host.Authority] : [],
+        };
+        IAuthenticatedServerClient client;
+        try
+        {
+            client = _clients.Create(settings, new AuthenticatedServer { BaseUri = host, Kind = "Notary server", Operation = "notary" });
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"validator \"{notary.Name}\": {e.Message}", e);
+        }
+
+        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time), _time, _timeout);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Verity.Core.Configuration;
+using Verity.Core.Images;
+using Verity.Core.Policy;
+using Verity.Core.Trust;
+using Verity.Core.Validation;
+using Verity.Registry;
+using Verity.Testing;
+using Verity.Validators.NotaryV1;
+using Verity.Validators.NotaryV1.Tuf;
+
+namespace Verity.Validators.Tests.NotaryV1;
+
+/// <summary>
+/// notaryv1 validators as the executable builds them (<c>AddVerityRegistry</c> and one <see cref="NotaryV1ValidatorFactory"/>),
+/// with fast retries, and a count of the HTTP round trips (the registry client's <c>verity.registry.requests</c> metric).
+/// </summary>
+internal sealed class NotaryTestHost : IDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly MeterListener _listener;
+    private readonly ConcurrentQueue<(string Operation, string Server)> _requests = new();
+
+    public NotaryTestHost(
+        Action<RegistryClientOptions>? configure = null,
+        TimeSpan? timeout = null,
+        TimeProvider? time = null,
+        ITrustStateStore? store = null,
+        ILoggerProvider? logs = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging =>
+        {
+            if (logs is not null)
+            {
+                logging.SetMinimumLevel(LogLevel.Trace);
+                logging.AddProvider(logs);
+            }
+        });
+        services.AddVerityRegistry(options =>
+        {
+            options.InitialBackoff = TimeSpan.FromMilliseconds(20);
+            options.MaxBackoff = TimeSpan.FromMilliseconds(100);
+            configure?.Invoke(options);
+        });
+        _provider = services.BuildServiceProvider();
+        var meterFactory = _provider.GetRequiredService<IMeterFactory>();
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == "Verity.Registry" && instrument.Name == "verity.registry.requests")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? operation = null;
+            string? server = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "verity.registry.operation")
+                {
+                    operation = (string?)tag.Value;
+                }
+                else if (tag.Key == "server.address")
+                {
+                    server = (string?)tag.Value;
+                }
+            }
+
+            _requests.Enqueue((operation ?? "?", server ?? "?"));
+        });
+        _listener.Start();
+        Factory = new NotaryV1ValidatorFactory(
+            _provider.GetRequiredService<IAuthenticatedServerClientFactory>(),
+            time ?? TimeProvider.System,
+            store ?? new InMemoryTrustStateStore(),
+            timeout ?? NotaryV1ValidatorFactory.DefaultTimeout);
+    }
+
+    public NotaryV1ValidatorFactory Factory { get; }
+
+    /// <summary>Round trips so far, by metrics operation (<c>notary</c>, <c>token</c>, <c>manifest</c>…).</summary>
+    public int Count(string operation) => _requests.Count(r => r.Operation == operation);
+
+    /// <summary>Round trips so far, of every kind.</summary>
+    public int RequestCount => _requests.Count;
+
+    public void ResetCount() => _requests.Clear();
+
+    /// <summary>A validator for <paramref name="host"/> pinning <paramref name="trustRoots"/>.</summary>
+    public IValidator Validator(
+        Uri host, X509Certificate2? ca, ImmutableArray<PublicKeyTrustRoot> trustRoots, RegistryAuth? auth = null, string name = "notary")
+    {
+        return Factory.Create(new NotaryV1ValidatorDefinition
+        {
+            Name = name,
+            Host = host,
+            CaCertificates = ca is null ? null : new X509Certificate2Collection(ca),
+            Auth = auth,
+            TrustRoots = [.. trustRoots],
+        });
+    }
+
+    /// <summary>A validator for the test bed's Notary server, pinning the test bed's root key as <c>default</c> and <c>notary-root</c>.</summary>
+    public IValidator TestbedValidator(Uri? host = null, bool trustCa = true)
+    {
+        return Validator(
+            host ?? new Uri(Testbed.Current["TESTBED_NOTARY_URL"]),
+            trustCa ? TestbedCa : null,
+            [
+                new PublicKeyTrustRoot("default", TestbedVerdict.TrustRootNamed("notary-root").Key),
+                TestbedVerdict.TrustRootNamed("notary-root"),
+                TestbedVerdict.TrustRootNamed("notary-wrong-root"),
+            ]);
+    }
+
+    public static X509Certificate2 TestbedCa => X509CertificateLoader.LoadCertificateFromFile(Testbed.Current["TESTBED_CA_CERT"]);
+
+    /// <summary>A test bed image, e.g. <c>test/app:signed</c>.</summary>
+    public static ImageReference TestbedImage(string rest) => ImageReference.Parse(Testbed.Current["TESTBED_REGISTRY"] + "/" + rest);
+
+    /// <summary>Rule options with a trust root and delegations (without the <c>targets/</c> prefix).</summary>
+    public static RuleOptions Rule(string? trustRoot = null, params string[] delegations) => new()
+    {
+        TrustRoot = trustRoot,
+        Delegations = [.. delegations.Select(d => "targets/" + d)],
+    };
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _provider.Dispose();
+    }
+}
