@@ -20,6 +20,7 @@ internal static class VerityCli
             ReviewCommand.Create(output, errors),
             VerifyCommand.Create(output, errors),
             DemoCommand.Create(output, errors),
+            SigstoreCommand.Create(output, errors),
         };
 
         var parse = root.Parse(args);
