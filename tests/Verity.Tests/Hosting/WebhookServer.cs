@@ -7,7 +7,7 @@ using Verity.Tests.Admission;
 
 namespace Verity.Tests.Hosting;
 
-/// <summary>The real webhook (Kestrel, TLS) on a free loopback port, with the mock validator.</summary>
+/// <summary>The real webhook (Kestrel, TLS) on a free loopback port, with the mock validator or the real ones.</summary>
 internal sealed class WebhookServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -29,7 +29,8 @@ internal sealed class WebhookServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WebhookServer> StartAsync(string configYaml, TimeSpan? reloadInterval = null, Action<SslClientAuthenticationOptions>? tls = null)
+    public static async Task<WebhookServer> StartAsync(
+        string configYaml, TimeSpan? reloadInterval = null, Action<SslClientAuthenticationOptions>? tls = null, bool realValidators = false)
     {
         var dir = Directory.CreateTempSubdirectory("verity-test-");
         var configFile = Path.Combine(dir.FullName, "config.yaml");
@@ -44,8 +45,11 @@ internal sealed class WebhookServer : IAsyncDisposable
             },
             services =>
             {
-                services.RemoveAll<IValidatorFactory>();
-                services.AddSingleton<IValidatorFactory, MockValidatorFactory>();
+                if (!realValidators)
+                {
+                    services.RemoveAll<IValidatorFactory>();
+                    services.AddSingleton<IValidatorFactory, MockValidatorFactory>();
+                }
             });
         await app.StartAsync();
         var certificate = app.Services.GetRequiredService<CertificateProvider>().Current;
