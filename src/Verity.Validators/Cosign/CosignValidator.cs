@@ -215,6 +215,6 @@ public sealed class CosignValidator : IValidator
 
     private static ValidationException Unavailable(ImageReference image, RegistryException e)
     {
-        return new ValidationException($"cannot read the signatures of \"{image.Canonical}\" from registry {image.Registry}: {e.Message}", e);
+        return new ValidationException($"cannot read signatures from registry {image.Registry}: {e.Message}", e);
     }
 }

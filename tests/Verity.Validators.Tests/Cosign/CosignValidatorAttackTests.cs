@@ -102,7 +102,7 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<ValidationException>(async () => await Validator().ValidateAsync(Ref("signed"), Alice, Ct));
 
-        Assert.StartsWith($"cannot read the signatures of \"{_registry.Registry}/{Repo}:signed\" from registry {_registry.Registry}: blob", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"cannot read signatures from registry {_registry.Registry}: blob", e.Message, StringComparison.Ordinal);
         Assert.Contains("sent content whose digest is", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
+using System.Text;
 using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Trust;
+using Verity.Core.Validation;
 using Verity.Testing;
 using Verity.Testing.Registry;
 using Verity.Validators.Cosign;
@@ -107,6 +109,24 @@ public sealed class MultiPlatformTests : IAsyncLifetime
         var outcome = await Validator(new CosignLimits { MaxPlatforms = 2 }).ValidateAsync(Ref(), Rule(acceptSignedPlatforms: true), Ct);
 
         Assert.EndsWith(", and the index lists 3 platform manifests, more than the limit of 2 that are checked one by one", Outcome.Denied(outcome), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LyingRegistry_IndexOtherThanItsDigest_FailsClosed()
+    {
+        var index = PushIndex(signAmd64: false, signArm64: false);
+        var signed = SignedImage("signed elsewhere", sign: true);
+        var forgedBytes = Encoding.UTF8.GetBytes(
+            $$$"""{"schemaVersion":2,"mediaType":"{{{CosignPush.OciIndex}}}","manifests":[{"mediaType":"{{{CosignPush.OciManifest}}}","digest":"{{{signed}}}","size":400,"platform":{"os":"linux","architecture":"amd64"}}]}""");
+        var forged = FakeRegistry.DigestOf(forgedBytes);
+
+        // The tag still resolves to the unsigned index; fetched by that digest, the registry sends the forged one.
+        _registry.ServeManifest(Repo, index.ToString(), forgedBytes, CosignPush.OciIndex, index.ToString());
+
+        var e = await Assert.ThrowsAsync<ValidationException>(
+            async () => await Validator().ValidateAsync(Ref(), Rule(acceptSignedPlatforms: true), Ct));
+
+        Assert.Contains("sent content whose digest is " + forged, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public sealed class KubernetesKeyReferenceResolver : IKeyReferenceResolver
         }
         catch (Exception e) when (e is KubeConfigException or IOException or InvalidOperationException)
         {
-            throw new ValidationException($"key reference {reference} cannot be read: there is no Kubernetes API client ({e.Message})", e);
+            // The client's own message is long (environment variables, deployment hints); it stays in the log.
+            throw new ValidationException($"key reference {reference} cannot be read: no Kubernetes API client (the in-cluster configuration is not available)", e);
         }
 
         k8s.Models.V1Secret secret;

@@ -111,7 +111,7 @@ public sealed class KubernetesKeyReferenceResolverTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<ValidationException>(async () => await resolver.ResolveAsync(new Uri("k8s://verity/alice"), Ct));
 
-        Assert.Equal("key reference k8s://verity/alice cannot be read: there is no Kubernetes API client (unable to load in-cluster configuration)", e.Message);
+        Assert.Equal("key reference k8s://verity/alice cannot be read: no Kubernetes API client (the in-cluster configuration is not available)", e.Message);
     }
 
     [Fact]
