@@ -245,6 +245,7 @@ public static class ConfigLoader
                 Required = required is null ? [] : [.. required],
                 VerifyInTransparencyLog = with.Bool("verifyInTransparencyLog") ?? true,
                 VerifySct = with.Bool("verifySCT") ?? true,
+                AcceptSignedPlatforms = with.Bool("acceptSignedPlatforms") ?? false,
                 VerificationLevel = level ?? "strict",
                 VerifyTimestamp = timestamp ?? "always",
             };
@@ -290,6 +291,7 @@ public static class ConfigLoader
             ("required", CosignValidatorDefinition.TypeName),
             ("verifyInTransparencyLog", CosignValidatorDefinition.TypeName),
             ("verifySCT", CosignValidatorDefinition.TypeName),
+            ("acceptSignedPlatforms", CosignValidatorDefinition.TypeName),
             ("verificationLevel", NotationValidatorDefinition.TypeName),
             ("verifyTimestamp", NotationValidatorDefinition.TypeName),
         ];

@@ -7,7 +7,8 @@ namespace Verity.Core.Policy;
 /// </summary>
 /// <remarks>
 /// Which options a validator reads depends on its type: <c>delegations</c> is for notaryv1;
-/// <c>threshold</c>, <c>required</c>, <c>verifyInTransparencyLog</c> and <c>verifySCT</c> are for cosign;
+/// <c>threshold</c>, <c>required</c>, <c>verifyInTransparencyLog</c>, <c>verifySCT</c> and
+/// <c>acceptSignedPlatforms</c> are for cosign;
 /// <c>verificationLevel</c> and <c>verifyTimestamp</c> are for notation. The loader rejects options that
 /// the rule's validator type does not read.
 /// </remarks>
@@ -36,6 +37,14 @@ public sealed record RuleOptions
 
     /// <summary>cosign keyless: whether the certificate's embedded SCT is verified.</summary>
     public bool VerifySct { get; init; } = true;
+
+    /// <summary>
+    /// cosign: when the image resolves to an image index without a valid signature of its own, trust it if every
+    /// platform manifest it lists is signed (each under this rule's trust roots and threshold). The workload is
+    /// still pinned to the index digest. Default false: the signed digest must be the digest the reference
+    /// resolves to, as cosign checks it.
+    /// </summary>
+    public bool AcceptSignedPlatforms { get; init; }
 
     /// <summary>notation: <c>strict</c>, <c>permissive</c> or <c>audit</c>.</summary>
     public string VerificationLevel { get; init; } = "strict";

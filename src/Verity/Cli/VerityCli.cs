@@ -22,6 +22,7 @@ internal static class VerityCli
             VerifyCommand.Create(output, errors),
             DemoCommand.Create(output, errors),
             NotaryCommand.Create(output, errors, input),
+            SigstoreCommand.Create(output, errors),
         };
 
         var parse = root.Parse(args);

@@ -254,6 +254,35 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_AcceptSignedPlatforms_OffByDefaultAndCosignOnly()
+    {
+        var config = Parse("""
+            validators:
+              - name: default
+                type: cosign
+                trustRoots:
+                  - name: default
+                    key: k8s://security/cosign-pub
+              - name: allow
+                type: static
+                approve: true
+            policy:
+              - pattern: "*"
+              - pattern: "docker.io/acme/*"
+                with:
+                  acceptSignedPlatforms: true
+              - pattern: "docker.io/other/*"
+                validator: allow
+                with:
+                  acceptSignedPlatforms: true
+            """);
+
+        Assert.False(config.Policy.Rules[0].Options.AcceptSignedPlatforms);
+        Assert.True(config.Policy.Rules[1].Options.AcceptSignedPlatforms);
+        Assert.Contains(config.Warnings, w => w.Path == "policy[2].with.acceptSignedPlatforms" && w.Message.Contains("cosign validators only", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_CosignKeylessAndKeyReferences_AreTyped()
     {
         var config = Parse("""

@@ -22,6 +22,15 @@ internal sealed record CosignLimits
     /// <summary>Bytes of one Sigstore bundle (an attestation bundle carries its whole statement).</summary>
     public int MaxBundleBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of all payloads and bundles of one image together, so that <see cref="MaxSignatures"/> bundles of
+    /// <see cref="MaxBundleBytes"/> each cannot make one image cost 128 MiB.
+    /// </summary>
+    public int MaxEvidenceBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Platform manifests of an image index checked when a rule accepts signed platforms instead of a signed index.</summary>
+    public int MaxPlatforms { get; init; } = 16;
+
     /// <summary>Characters of one layer annotation value (certificate, chain, Rekor bundle, timestamp).</summary>
     public int MaxAnnotationLength { get; init; } = 64 * 1024;
 

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+using Verity.Core.Trust;
+using Verity.Core.Validation;
+
+namespace Verity.Validators.Cosign.Keys;
+
+/// <summary>
+/// Resolves <c>k8s://&lt;namespace&gt;/&lt;secret&gt;</c> key references as cosign does: the PEM public key under the
+/// secret's <c>cosign.pub</c> entry, read through the Kubernetes API (<c>GET /api/v1/namespaces/{ns}/secrets/{name}</c>).
+/// </summary>
+/// <remarks>
+/// <para>Verity needs RBAC <c>get</c> on that secret in that namespace (as Connaisseur does; its docs give the Role).
+/// The <see cref="IKubernetes"/> client is created on first use, so a configuration without key references never
+/// needs one.</para>
+/// <para>A key read successfully is reused for <see cref="CacheDuration"/>; failures are not cached. Connaisseur
+/// reads the secret at every validation; the cache spares the API server one request per image and still picks up
+/// a rotated key within a minute.</para>
+/// </remarks>
+public sealed class KubernetesKeyReferenceResolver : IKeyReferenceResolver
+{
+    /// <summary>The scheme of Kubernetes secret references.</summary>
+    public const string Scheme = "k8s";
+
+    /// <summary>The secret entry that holds the public key, as cosign writes it (<c>cosign generate-key-pair k8s://…</c>).</summary>
+    public const string PublicKeyEntry = "cosign.pub";
+
+    private readonly Lazy<IKubernetes> _client;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<Uri, (VerificationKey Key, DateTimeOffset Expires)> _cache = new();
+
+    /// <summary>Creates the resolver.</summary>
+    /// <param name="client">Creates the API client when the first reference is resolved.</param>
+    /// <param name="timeProvider">The clock of the cache.</param>
+    public KubernetesKeyReferenceResolver(Func<IKubernetes> client, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = new Lazy<IKubernetes>(client);
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+    }
+
+    /// <summary>How long a resolved key is reused; zero turns the cache off.</summary>
+    public TimeSpan CacheDuration { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <inheritdoc/>
+    public async ValueTask<VerificationKey> ResolveAsync(Uri reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var (ns, name) = Parse(reference);
+        var now = _time.GetUtcNow();
+        if (_cache.TryGetValue(reference, out var cached) && cached.Expires > now)
+        {
+            return cached.Key;
+        }
+
+        IKubernetes client;
+        try
+        {
+            client = _client.Value;
+        }
+        catch (Exception e) when (e is KubeConfigException or IOException or InvalidOperationException)
+        {
+            // The client's own message is long (environment variables, deployment hints); it stays in the log.
+            throw new ValidationException($"key reference {reference} cannot be read: no Kubernetes API client (the in-cluster configuration is not available)", e);
+        }
+
+        k8s.Models.V1Secret secret;
+        try
+        {
+            secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ValidationException($"key reference {reference}: secret \"{name}\" not found in namespace \"{ns}\"", e);
+        }
+        catch (HttpOperationException e)
+        {
+            // The body of a failed read is a Status object, never the secret; still, quote only the code.
+            var hint = e.Response?.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
+                ? " (Verity needs RBAC \"get\" on this secret)"
+                : string.Empty;
+            throw new ValidationException(
+                $"key reference {reference}: reading secret \"{name}\" in namespace \"{ns}\" failed with HTTP {(int?)e.Response?.StatusCode}{hint}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ValidationException($"key reference {reference}: the Kubernetes API server could not be reached ({e.Message})", e);
+        }
+
+        if (secret.Data is null || !secret.Data.TryGetValue(PublicKeyEntry, out var pem))
+        {
+            throw new ValidationException($"key reference {reference}: secret \"{name}\" in namespace \"{ns}\" has no \"{PublicKeyEntry}\" entry");
+        }
+
+        if (!VerificationKey.TryParse(Encoding.UTF8.GetString(pem), out var key, out var error))
+        {
+            throw new ValidationException($"key reference {reference}: \"{PublicKeyEntry}\" of secret \"{name}\" is not a usable public key: {error}");
+        }
+
+        if (CacheDuration > TimeSpan.Zero)
+        {
+            _cache[reference] = (key, now + CacheDuration);
+        }
+
+        return key;
+    }
+
+    private static (string Namespace, string Name) Parse(Uri reference)
+    {
+        var name = reference.AbsolutePath.Trim('/');
+        if (reference.Scheme != Scheme || string.IsNullOrEmpty(reference.Host) || name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ValidationException($"key reference {reference} is not of the form k8s://<namespace>/<secret>");
+        }
+
+        return (reference.Host, name);
+    }
+}
