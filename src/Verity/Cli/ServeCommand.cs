@@ -25,16 +25,33 @@ internal static class ServeCommand
             Description = "Seconds between checks of the configuration file for changes; 0 turns reloading off",
             DefaultValueFactory = _ => 5,
         };
+        var secretsDir = new Option<DirectoryInfo?>("--secrets-dir")
+        {
+            Description = "Where auth.secretName secrets are mounted as files (<dir>/<name>/.dockerconfigjson or secret.yaml); default /app/secrets",
+        };
+        var secretsNamespace = new Option<string?>("--secrets-namespace")
+        {
+            Description = "Read auth.secretName secrets from the Kubernetes API in this namespace (in-cluster service account) instead of files",
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, logLevel,
         };
         command.Validators.Add(result =>
         {
             if ((result.GetValue(cert) is null) != (result.GetValue(key) is null))
             {
                 result.AddError("--tls-cert and --tls-key must be given together");
+            }
+
+            if (result.GetValue(secretsDir) is not null && result.GetValue(secretsNamespace) is not null)
+            {
+                result.AddError("--secrets-dir and --secrets-namespace cannot both be given");
+            }
+            else if (result.GetValue(secretsNamespace) is not null && !k8s.KubernetesClientConfiguration.IsInCluster())
+            {
+                result.AddError("--secrets-namespace reads secrets with the in-cluster service account, and this process is not running in a cluster");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -48,6 +65,8 @@ internal static class ServeCommand
                 Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reload)),
                 LogLevel = parse.GetValue(logLevel),
+                SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
+                SecretsNamespace = parse.GetValue(secretsNamespace),
             };
             WebApplication app;
             try

@@ -21,6 +21,12 @@ internal sealed record ServeOptions
     /// <summary>Overrides the configuration's log level.</summary>
     public string? LogLevel { get; init; }
 
+    /// <summary>Where <c>auth.secretName</c> secrets are mounted (<c>DIR/&lt;name&gt;/.dockerconfigjson</c> or <c>secret.yaml</c>); default <c>/app/secrets</c>, as Connaisseur's chart mounts them.</summary>
+    public string? SecretsDirectory { get; init; }
+
+    /// <summary>Read <c>auth.secretName</c> secrets from the Kubernetes API in this namespace instead of files.</summary>
+    public string? SecretsNamespace { get; init; }
+
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

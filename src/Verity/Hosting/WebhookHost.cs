@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Verity.Admission;
 using Verity.Core.Configuration;
 using Verity.Logging;
+using Verity.Registry;
 
 namespace Verity.Hosting;
 
@@ -34,6 +35,15 @@ internal static class WebhookHost
         }
 
         builder.Services.AddVerityCore(admission);
+        if (options.SecretsNamespace is { Length: > 0 } secretsNamespace)
+        {
+            builder.Services.AddVerityKubernetesSecrets(secretsNamespace);
+        }
+        else if (options.SecretsDirectory is { Length: > 0 } secretsDirectory)
+        {
+            builder.Services.AddVerityMountedSecrets(secretsDirectory);
+        }
+
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(sp =>
         {
