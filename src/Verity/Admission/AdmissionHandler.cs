@@ -167,7 +167,7 @@ internal sealed class AdmissionHandler
         {
             Log.ImageDecision(
                 _logger, verdict.Image, request.Kind, request.Namespace, request.Name, request.User,
-                verdict.Allowed ? (verdict.Skipped is null ? "trusted" : "skipped") : "denied",
+                (verdict.Allowed ? (verdict.Skipped is null ? "trusted" : "skipped") : "denied") + (verdict.FromCache ? " (cache hit)" : string.Empty),
                 verdict.Rule?.Pattern.Original, verdict.Validator, verdict.ValidatorType, verdict.Reason,
                 verdict.Digest?.Value, verdict.Skipped);
         }

@@ -33,6 +33,9 @@ internal sealed record ImageVerdict
     /// <summary>Why validation was skipped (e.g. <c>unchanged image reference</c>), if it was.</summary>
     public string? Skipped { get; init; }
 
+    /// <summary>Whether the validator's outcome came from the verdict cache.</summary>
+    public bool FromCache { get; init; }
+
     /// <summary>Whether the deadline passed before a verdict.</summary>
     public bool TimedOut { get; init; }
 

@@ -1,5 +1,7 @@
+using Verity.Caching;
 using Verity.Core.Configuration;
 using Verity.Core.Images;
+using Verity.Core.Policy;
 using Verity.Core.Validation;
 using Verity.Hosting;
 using Verity.Logging;
@@ -17,10 +19,12 @@ namespace Verity.Admission;
 internal sealed class ImageVerifier
 {
     private readonly ILogger<ImageVerifier> _logger;
+    private readonly VerdictCache _cache;
 
-    public ImageVerifier(ILogger<ImageVerifier> logger)
+    public ImageVerifier(ILogger<ImageVerifier> logger, VerdictCache cache)
     {
         _logger = logger;
+        _cache = cache;
     }
 
     /// <param name="image">The image exactly as written.</param>
@@ -76,6 +80,14 @@ internal sealed class ImageVerifier
             return verdict with { Allowed = true, Digest = reference.Digest, Skipped = "unchanged image reference" };
         }
 
+        var features = snapshot.Features;
+        var lifetime = validator.IsCacheable ? TimeSpan.FromSeconds(Math.Max(0, features.CacheExpirySeconds)) : TimeSpan.Zero;
+        var key = new VerdictKey(snapshot.Generation, rule.Index, validator.Name, image);
+        if (lifetime > TimeSpan.Zero && _cache.TryGet(key, out var cached))
+        {
+            return Conclude(verdict with { FromCache = true }, reference, rule, validator, cached);
+        }
+
         ValidationOutcome outcome;
         try
         {
@@ -92,6 +104,17 @@ internal sealed class ImageVerifier
             return verdict with { Reason = $"error during {validator.Type} validation: {reason}" };
         }
 
+        // Outcomes are cached, never failures to get the evidence (handled above): those are transient.
+        if (outcome is ValidationOutcome.Trusted || features.CacheErrors)
+        {
+            _cache.Set(key, outcome, lifetime);
+        }
+
+        return Conclude(verdict, reference, rule, validator, outcome);
+    }
+
+    private static ImageVerdict Conclude(ImageVerdict verdict, ImageReference reference, PolicyRule rule, IValidator validator, ValidationOutcome outcome)
+    {
         switch (outcome)
         {
             case ValidationOutcome.Trusted trusted:

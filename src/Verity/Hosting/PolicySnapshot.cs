@@ -17,12 +17,18 @@ internal sealed class PolicySnapshot
 {
     private readonly FrozenDictionary<string, IValidator> _validators;
 
+    private static long _generations;
+
     public PolicySnapshot(VerityConfiguration configuration, FrozenDictionary<string, IValidator> validators, DateTimeOffset loadedAt)
     {
         Configuration = configuration;
         _validators = validators;
         LoadedAt = loadedAt;
+        Generation = Interlocked.Increment(ref _generations);
     }
+
+    /// <summary>A number no other snapshot of this process has; cached verdicts are tied to it.</summary>
+    public long Generation { get; }
 
     public VerityConfiguration Configuration { get; }
 

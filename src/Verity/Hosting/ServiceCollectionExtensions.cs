@@ -1,6 +1,7 @@
 using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Admission;
+using Verity.Caching;
 using Verity.Core.Validation;
 using Verity.Registry;
 using Verity.Validators.Cosign;
@@ -29,6 +30,7 @@ internal static class ServiceCollectionExtensions
 
         services.AddSingleton<ValidatorRegistry>();
         services.AddSingleton<PolicySnapshotProvider>();
+        services.AddSingleton<VerdictCache>();
         services.AddSingleton<ImageVerifier>();
         services.AddSingleton<AdmissionHandler>();
         return services;

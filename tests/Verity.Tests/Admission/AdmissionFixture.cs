@@ -32,7 +32,10 @@ internal sealed class AdmissionFixture : IDisposable
         Snapshots.Use(ConfigLoader.Parse(configYaml, "test.yaml"));
         Handler = _services.GetRequiredService<AdmissionHandler>();
         Verifier = _services.GetRequiredService<ImageVerifier>();
+        Cache = _services.GetRequiredService<Verity.Caching.VerdictCache>();
     }
+
+    public Verity.Caching.VerdictCache Cache { get; }
 
     public static string MutateTestConfig => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Admission", "mutate-test.yaml"));
 

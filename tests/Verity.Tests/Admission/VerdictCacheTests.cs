@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Verity.Caching;
+using Verity.Core.Configuration;
+using Verity.Core.Validation;
+using static Verity.Tests.Admission.AdmissionRequests;
+
+namespace Verity.Tests.Admission;
+
+public sealed class VerdictCacheTests
+{
+    private const string Alice = "securesystemsengineering/alice-image:test";
+    private const string AlicePinned = "docker.io/securesystemsengineering/alice-image@" + MockValidator.AliceDigest;
+
+    private static string Config(string cache) => $"""
+        validators:
+          - name: mock
+            type: static
+            approve: false
+          - name: deny
+            type: static
+            approve: false
+        policy:
+          - pattern: "*:*"
+            validator: mock
+          - pattern: "my.reg/deny-me"
+            validator: deny
+        features:
+          cache:
+        {cache}
+        """;
+
+    private static async Task<JsonNode> Decide(AdmissionFixture fixture, JsonNode review)
+    {
+        var result = await fixture.Handler.HandleAsync(Encoding.UTF8.GetBytes(review.ToJsonString()), null, TestContext.Current.CancellationToken);
+        return JsonNode.Parse(result.Body)!["response"]!;
+    }
+
+    [Fact]
+    public async Task SecondAdmission_OfATrustedImage_IsServedFromTheCacheAndStillPatched()
+    {
+        using var fixture = new AdmissionFixture(Config("    expirySeconds: 30"));
+
+        await Decide(fixture, Deployment(Alice));
+        var second = await Decide(fixture, Pod(Alice));
+
+        Assert.Equal(1, fixture.Factory.Mock!.Calls);
+        Assert.Equal("/spec/containers/0/image=" + AlicePinned, ConnaisseurFixtureTests.PatchOf(second));
+    }
+
+    [Fact]
+    public async Task ExpirySecondsZero_TurnsTheCacheOff()
+    {
+        using var fixture = new AdmissionFixture(Config("    expirySeconds: 0"));
+        await Decide(fixture, Pod(Alice));
+        await Decide(fixture, Pod(Alice));
+        Assert.Equal(2, fixture.Factory.Mock!.Calls);
+    }
+
+    [Fact]
+    public async Task CachedVerdict_ExpiresAfterItsLifetime()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-22T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var fixture = new AdmissionFixture(Config("    expirySeconds: 30"), time: time);
+
+        await Decide(fixture, Pod(Alice));
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Decide(fixture, Pod(Alice));
+        Assert.Equal(1, fixture.Factory.Mock!.Calls);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Decide(fixture, Pod(Alice));
+        Assert.Equal(2, fixture.Factory.Mock!.Calls);
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public async Task Denials_AreCachedOnlyWithCacheErrors(bool cacheErrors, int calls)
+    {
+        using var fixture = new AdmissionFixture(Config($"    expirySeconds: 30\n    cacheErrors: {(cacheErrors ? "true" : "false")}"));
+
+        var first = await Decide(fixture, Pod("busybox"));
+        var second = await Decide(fixture, Pod("busybox"));
+
+        Assert.Equal(calls, fixture.Factory.Mock!.Calls);
+        Assert.Equal(first["status"]!["message"]!.GetValue<string>(), second["status"]!["message"]!.GetValue<string>());
+        Assert.False(second["allowed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task FailuresToGetTheEvidence_AreNeverCached()
+    {
+        using var fixture = new AdmissionFixture(Config("    expirySeconds: 30\n    cacheErrors: true"));
+        await Decide(fixture, Pod("throws"));
+        await Decide(fixture, Pod("throws"));
+        Assert.Equal(2, fixture.Factory.Mock!.Calls);
+    }
+
+    [Fact]
+    public async Task ConfigurationReload_DoesNotReuseOldVerdicts()
+    {
+        using var fixture = new AdmissionFixture(Config("    expirySeconds: 30"));
+        await Decide(fixture, Pod(Alice));
+        var before = fixture.Factory.Mock!;
+
+        fixture.Snapshots.Use(ConfigLoader.Parse(Config("    expirySeconds: 30"), "reloaded.yaml"));
+        await Decide(fixture, Pod(Alice));
+
+        Assert.NotSame(before, fixture.Factory.Mock);
+        Assert.Equal(1, before.Calls);
+        Assert.Equal(1, fixture.Factory.Mock!.Calls);
+    }
+
+    [Fact]
+    public async Task StaticValidators_AreNeverCached()
+    {
+        using var fixture = new AdmissionFixture(Config("    expirySeconds: 30"));
+        var response = await Decide(fixture, Pod("my.reg/deny-me:1"));
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Equal(0, fixture.Cache.Count);
+
+        await Decide(fixture, Pod(Alice));
+        Assert.Equal(1, fixture.Cache.Count);
+    }
+
+    [Fact]
+    public void Cache_WhenFull_DropsExpiredEntriesAndOtherwiseStopsCaching()
+    {
+        var time = new FakeTimeProvider();
+        var cache = new VerdictCache(time);
+        var outcome = new ValidationOutcome.Denied("no");
+        for (int i = 0; i < VerdictCache.Capacity; i++)
+        {
+            cache.Set(new VerdictKey(1, 0, "v", "image" + i), outcome, TimeSpan.FromSeconds(i < 10 ? 1 : 60));
+        }
+
+        cache.Set(new VerdictKey(1, 0, "v", "full"), outcome, TimeSpan.FromSeconds(60));
+        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "full"), out _));
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        cache.Set(new VerdictKey(1, 0, "v", "after-expiry"), outcome, TimeSpan.FromSeconds(60));
+        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "after-expiry"), out _));
+        Assert.Equal(VerdictCache.Capacity - 9, cache.Count);
+    }
+}
