@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Security;
+
+// A small load generator for the webhook: N connections (HTTP/1.1 keep-alive over TLS) send requests for
+// a fixed time; it reports requests per second and latency percentiles. Every run also measures GET /health
+// on the same server as a baseline, so figures can be compared as ratios across noisy machines.
+//
+// usage: Verity.LoadTest URL BODY.json [--connections 16] [--seconds 10] [--warmup 2]
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: Verity.LoadTest https://127.0.0.1:8443 review.json [--connections N] [--seconds S] [--warmup S]");
+    return 2;
+}
+
+var url = new Uri(args[0]);
+var body = File.ReadAllBytes(args[1]);
+int connections = Option("--connections", 16);
+int seconds = Option("--seconds", 10);
+int warmup = Option("--warmup", 2);
+
+var health = await Run("GET /health (baseline)", () => new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/health")));
+var mutate = await Run("POST /mutate", () =>
+{
+    var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+    return new HttpRequestMessage(HttpMethod.Post, new Uri(url, "/mutate")) { Content = content };
+});
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"ratio: /mutate throughput is {mutate.Rps / health.Rps:F2} of /health, p50 latency {mutate.P50 / health.P50:F2}× /health's"));
+return 0;
+
+async Task<Result> Run(string name, Func<HttpRequestMessage> request)
+{
+    // Loopback load test against a server that usually has a self-signed certificate: trust the
+    // certificate it presents first, and only that one.
+    string? pinned = null;
+    using var handler = new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                var hash = certificate?.GetCertHashString();
+                pinned ??= hash;
+                return hash is not null && hash == pinned;
+            },
+        },
+    };
+    using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    var latencies = new List<double>[connections];
+    long errors = 0;
+    var stopwatch = Stopwatch.StartNew();
+    var warmupEnd = TimeSpan.FromSeconds(warmup);
+    var end = TimeSpan.FromSeconds(warmup + seconds);
+    var workers = Enumerable.Range(0, connections).Select(async i =>
+    {
+        var mine = latencies[i] = new List<double>(100_000);
+        while (stopwatch.Elapsed < end)
+        {
+            var started = stopwatch.Elapsed;
+            using var message = request();
+            try
+            {
+                using var response = await client.SendAsync(message);
+                await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref errors);
+            }
+
+            if (started >= warmupEnd)
+            {
+                mine.Add((stopwatch.Elapsed - started).TotalMilliseconds);
+            }
+        }
+    }).ToArray();
+    await Task.WhenAll(workers);
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    var result = new Result(all.Length / (double)seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {result.Rps:F0} req/s, p50 {result.P50:F2} ms, p95 {result.P95:F2} ms, p99 {result.P99:F2} ms ({all.Length} requests, {errors} errors, {connections} connections, {seconds} s)"));
+    return result;
+}
+
+static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+int Option(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+internal sealed record Result(double Rps, double P50, double P95, double P99);
