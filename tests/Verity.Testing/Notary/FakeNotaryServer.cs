@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Verity.Testing.Registry;
 
@@ -27,15 +24,16 @@ public sealed class FakeNotaryServer : IAsyncDisposable
 
     private readonly FakeNotaryServerOptions _options;
     private readonly ConcurrentDictionary<(string Gun, string Role), byte[]> _files = new();
-    private readonly ConcurrentDictionary<string, (ImmutableHashSet<string> Scopes, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+    private readonly FakeTokenAuthority _authority;
     private readonly Lock _faultsLock = new();
     private ImmutableArray<IRegistryFault> _faults = [];
     private TestHttpServer? _server;
-    private int _tokensIssued;
 
     private FakeNotaryServer(FakeNotaryServerOptions options)
     {
         _options = options;
+        _authority = new FakeTokenAuthority(
+            options.Auth, options.Username, options.Password, options.TokenLifetimeSeconds, "fake-notary", Service, () => TokenRealm, anonymousTokens: false);
     }
 
     /// <summary>The base URL, e.g. <c>https://127.0.0.1:41234/</c>.</summary>
@@ -51,7 +49,7 @@ public sealed class FakeNotaryServer : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
     /// <summary>How many tokens the token endpoint issued.</summary>
-    public int TokensIssued => Volatile.Read(ref _tokensIssued);
+    public int TokensIssued => _authority.TokensIssued;
 
     private TestHttpServer Server => _server ?? throw new InvalidOperationException("not started");
 
@@ -150,7 +148,7 @@ public sealed class FakeNotaryServer : IAsyncDisposable
         var path = context.Request.Path.Value ?? "/";
         if (path == "/token" && _options.Auth == FakeRegistryAuth.Bearer)
         {
-            await IssueTokenAsync(context);
+            await _authority.IssueTokenAsync(context);
             return;
         }
 
@@ -169,7 +167,7 @@ public sealed class FakeNotaryServer : IAsyncDisposable
             role = path[(at + TrustPath.Length)..^".json".Length];
         }
 
-        if (!await AuthorizeAsync(context, gun))
+        if (!await _authority.AuthorizeAsync(context, gun))
         {
             return;
         }
@@ -190,74 +188,5 @@ public sealed class FakeNotaryServer : IAsyncDisposable
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = content.Length;
         await context.Response.Body.WriteAsync(content);
-    }
-
-    private async Task<bool> AuthorizeAsync(HttpContext context, string? gun)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        switch (_options.Auth)
-        {
-            case FakeRegistryAuth.Basic:
-                var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(_options.Username + ":" + _options.Password));
-                if (header == expected)
-                {
-                    return true;
-                }
-
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"fake-notary\"";
-                await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "authentication required");
-                return false;
-            case FakeRegistryAuth.Bearer:
-                var scope = gun is null ? null : $"repository:{gun}:pull";
-                if (header.StartsWith("Bearer ", StringComparison.Ordinal)
-                    && _tokens.TryGetValue(header["Bearer ".Length..], out var token)
-                    && token.Expires > DateTimeOffset.UtcNow
-                    && (scope is null || token.Scopes.Contains(scope)))
-                {
-                    return true;
-                }
-
-                context.Response.Headers.WWWAuthenticate =
-                    $"Bearer realm=\"{TokenRealm.AbsoluteUri}\",service=\"{Service}\"" + (scope is null ? string.Empty : $",scope=\"{scope}\"");
-                await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "authentication required");
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    private async Task IssueTokenAsync(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        var authenticated = false;
-        if (header.StartsWith("Basic ", StringComparison.Ordinal))
-        {
-            var expected = Convert.ToBase64String(Encoding.UTF8.GetBytes(_options.Username + ":" + _options.Password));
-            if (_options.Username is null || header["Basic ".Length..] != expected)
-            {
-                await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "invalid credentials");
-                return;
-            }
-
-            authenticated = true;
-        }
-
-        if (_options.Username is not null && !authenticated)
-        {
-            await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "credentials required");
-            return;
-        }
-
-        var scopes = context.Request.Query["scope"].Where(s => s is not null).Select(s => s!).ToImmutableHashSet(StringComparer.Ordinal);
-        var value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _tokens[value] = (scopes, DateTimeOffset.UtcNow.AddSeconds(_options.TokenLifetimeSeconds));
-        Interlocked.Increment(ref _tokensIssued);
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["token"] = value,
-            ["expires_in"] = _options.TokenLifetimeSeconds,
-            ["issued_at"] = DateTimeOffset.UtcNow.ToString("O"),
-        }));
     }
 }

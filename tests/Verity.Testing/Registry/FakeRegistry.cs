@@ -25,15 +25,16 @@ public sealed class FakeRegistry : IAsyncDisposable
 
     private readonly FakeRegistryOptions _options;
     private readonly ConcurrentDictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (ImmutableHashSet<string> Scopes, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+    private readonly FakeTokenAuthority _authority;
     private readonly Lock _faultsLock = new();
     private ImmutableArray<IRegistryFault> _faults = [];
     private TestHttpServer? _server;
-    private int _tokensIssued;
 
     private FakeRegistry(FakeRegistryOptions options)
     {
         _options = options;
+        _authority = new FakeTokenAuthority(
+            options.Auth, options.Username, options.Password, options.TokenLifetimeSeconds, "fake-registry", Service, () => TokenRealm, anonymousTokens: true);
     }
 
     /// <summary><c>127.0.0.1:port</c>: the registry part of image references.</summary>
@@ -49,7 +50,7 @@ public sealed class FakeRegistry : IAsyncDisposable
     public IReadOnlyList<RecordedRequest> Requests => Server.Requests;
 
     /// <summary>How many tokens the token endpoint issued.</summary>
-    public int TokensIssued => Volatile.Read(ref _tokensIssued);
+    public int TokensIssued => _authority.TokensIssued;
 
     private TestHttpServer Server => _server ?? throw new InvalidOperationException("not started");
 
@@ -140,7 +141,7 @@ public sealed class FakeRegistry : IAsyncDisposable
     }
 
     /// <summary>Invalidates every issued token (the registry will answer 401 to them).</summary>
-    public void RevokeTokens() => _tokens.Clear();
+    public void RevokeTokens() => _authority.Revoke();
 
     /// <summary>Forgets the recorded requests.</summary>
     public void ClearRequests() => Server.ClearRequests();
@@ -163,7 +164,7 @@ public sealed class FakeRegistry : IAsyncDisposable
         var path = context.Request.Path.Value ?? "/";
         if (path == "/token" && _options.Auth == FakeRegistryAuth.Bearer)
         {
-            await IssueTokenAsync(context);
+            await _authority.IssueTokenAsync(context);
             return;
         }
 
@@ -174,7 +175,7 @@ public sealed class FakeRegistry : IAsyncDisposable
         }
 
         var (name, kind, reference) = Route(path);
-        if (!await AuthorizeAsync(context, name))
+        if (!await _authority.AuthorizeAsync(context, name))
         {
             return;
         }
@@ -228,72 +229,6 @@ public sealed class FakeRegistry : IAsyncDisposable
         }
 
         return (null, "unknown", null);
-    }
-
-    private async Task<bool> AuthorizeAsync(HttpContext context, string? name)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        switch (_options.Auth)
-        {
-            case FakeRegistryAuth.Basic:
-                var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(_options.Username + ":" + _options.Password));
-                if (header == expected)
-                {
-                    return true;
-                }
-
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"fake-registry\"";
-                await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "authentication required");
-                return false;
-            case FakeRegistryAuth.Bearer:
-                var scope = name is null ? null : $"repository:{name}:pull";
-                if (header.StartsWith("Bearer ", StringComparison.Ordinal)
-                    && _tokens.TryGetValue(header["Bearer ".Length..], out var token)
-                    && token.Expires > DateTimeOffset.UtcNow
-                    && (scope is null || token.Scopes.Contains(scope)))
-                {
-                    return true;
-                }
-
-                context.Response.Headers.WWWAuthenticate =
-                    $"Bearer realm=\"{TokenRealm.AbsoluteUri}\",service=\"{Service}\"" + (scope is null ? string.Empty : $",scope=\"{scope}\"");
-                await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "authentication required");
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    private async Task IssueTokenAsync(HttpContext context)
-    {
-        var header = context.Request.Headers.Authorization.ToString();
-        var authenticated = false;
-        if (header.StartsWith("Basic ", StringComparison.Ordinal))
-        {
-            var expected = Convert.ToBase64String(Encoding.UTF8.GetBytes(_options.Username + ":" + _options.Password));
-            if (_options.Username is null || header["Basic ".Length..] != expected)
-            {
-                await RegistryFaults.WriteErrorAsync(context, 401, "UNAUTHORIZED", "invalid credentials");
-                return;
-            }
-
-            authenticated = true;
-        }
-
-        var grant = authenticated || _options.Username is null;
-        var scopes = grant
-            ? context.Request.Query["scope"].Where(s => s is not null).Select(s => s!).ToImmutableHashSet(StringComparer.Ordinal)
-            : [];
-        var value = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _tokens[value] = (scopes, DateTimeOffset.UtcNow.AddSeconds(_options.TokenLifetimeSeconds));
-        Interlocked.Increment(ref _tokensIssued);
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["token"] = value,
-            ["expires_in"] = _options.TokenLifetimeSeconds,
-            ["issued_at"] = DateTimeOffset.UtcNow.ToString("O"),
-        }));
     }
 
     private async Task ServeManifestAsync(HttpContext context, string name, string reference)
