@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Verity.Registry.Auth;
-using Verity.Registry.Http;
+
+using Verity.Testing.Registry;
 
 namespace Verity.Registry.Tests;
 
@@ -14,8 +14,7 @@ namespace Verity.Registry.Tests;
 internal sealed class RegistryTestHost : IDisposable
 {
     private readonly ServiceProvider _provider;
-    private readonly MeterListener _listener;
-    private readonly ConcurrentQueue<(string Operation, int? Status)> _requests = new();
+    private readonly RegistryRequestRecorder _recorder;
 
     public RegistryTestHost(
         Action<RegistryClientOptions>? configure = null, TimeProvider? time = null, ISecretSource? secrets = null, ILoggerProvider? logs = null)
@@ -47,36 +46,7 @@ internal sealed class RegistryTestHost : IDisposable
             configure?.Invoke(options);
         });
         _provider = services.BuildServiceProvider();
-        var meterFactory = _provider.GetRequiredService<IMeterFactory>();
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Scope == meterFactory && instrument.Name == RegistryMetrics.RequestsName)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            string? operation = null;
-            int? status = null;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "verity.registry.operation")
-                {
-                    operation = (string?)tag.Value;
-                }
-                else if (tag.Key == "http.response.status_code")
-                {
-                    status = (int?)tag.Value;
-                }
-            }
-
-            _requests.Enqueue((operation ?? "?", status));
-        });
-        _listener.Start();
+        _recorder = new RegistryRequestRecorder(_provider.GetRequiredService<IMeterFactory>());
         Factory = _provider.GetRequiredService<IRegistryClientFactory>();
     }
 
@@ -85,18 +55,18 @@ internal sealed class RegistryTestHost : IDisposable
     public IServiceProvider Services => _provider;
 
     /// <summary>Round trips so far (token requests and redirect hops included).</summary>
-    public int RequestCount => _requests.Count;
+    public int RequestCount => _recorder.Count;
 
     /// <summary>Round trips of one operation (<c>manifest</c>, <c>blob</c>, <c>token</c>, …).</summary>
-    public int Count(string operation) => _requests.Count(r => r.Operation == operation);
+    public int Count(string operation) => _recorder.CountOf(operation);
 
-    public void ResetCount() => _requests.Clear();
+    public void ResetCount() => _recorder.Clear();
 
     public IRegistryClient Client(RegistryClientSettings settings) => Factory.Create(settings);
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _recorder.Dispose();
         _provider.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +5,7 @@ using Verity.Core.Configuration;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Registry;
+using Verity.Testing.Registry;
 using Verity.Validators.Cosign;
 using Verity.Validators.Cosign.Keys;
 using Verity.Validators.Cosign.TrustedRoot;
@@ -20,8 +20,7 @@ namespace Verity.Validators.Tests.Cosign;
 internal sealed class CosignTestHost : IDisposable
 {
     private readonly ServiceProvider _provider;
-    private readonly MeterListener _listener;
-    private readonly ConcurrentQueue<(string Operation, int? Status)> _requests = new();
+    private readonly RegistryRequestRecorder _recorder;
 
     public CosignTestHost(Action<RegistryClientOptions>? configure = null)
     {
@@ -34,48 +33,19 @@ internal sealed class CosignTestHost : IDisposable
             configure?.Invoke(options);
         });
         _provider = services.BuildServiceProvider();
-        var meterFactory = _provider.GetRequiredService<IMeterFactory>();
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Scope == meterFactory && instrument.Name == "verity.registry.requests")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            string? operation = null;
-            int? status = null;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "verity.registry.operation")
-                {
-                    operation = (string?)tag.Value;
-                }
-                else if (tag.Key == "http.response.status_code")
-                {
-                    status = (int?)tag.Value;
-                }
-            }
-
-            _requests.Enqueue((operation ?? "?", status));
-        });
-        _listener.Start();
+        _recorder = new RegistryRequestRecorder(_provider.GetRequiredService<IMeterFactory>());
         Registries = _provider.GetRequiredService<IRegistryClientFactory>();
     }
 
     public IRegistryClientFactory Registries { get; }
 
     /// <summary>Round trips so far.</summary>
-    public int RequestCount => _requests.Count;
+    public int RequestCount => _recorder.Count;
 
     /// <summary>Round trips so far, as <c>operation status</c>, e.g. <c>manifest 200</c>, in order.</summary>
-    public IReadOnlyList<string> Requests => [.. _requests.Select(r => $"{r.Operation} {r.Status}")];
+    public IReadOnlyList<string> Requests => [.. _recorder.Requests.Select(r => $"{r.Operation} {r.Status}")];
 
-    public void ResetCount() => _requests.Clear();
+    public void ResetCount() => _recorder.Clear();
 
     /// <summary>A definition with the given roots, trusting <paramref name="ca"/> for the registry's TLS.</summary>
     public static CosignValidatorDefinition Definition(X509Certificate2? ca, params TrustRoot[] roots) => new()
@@ -99,7 +69,7 @@ internal sealed class CosignTestHost : IDisposable
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _recorder.Dispose();
         _provider.Dispose();
     }
 
