@@ -127,6 +127,8 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
             cases.Add(new($"{image}:signed", true, "signed with Docker Content Trust (Notary v1) by the pinned root key: pinned to the signed digest"));
             cases.Add(new($"{image}:unsigned", false, "pushed to the registry but never signed"));
             cases.Add(new($"{image}:retagged", true, "the registry's tag now points at unsigned content; the trust data names the signed digest, and the workload is pinned to it"));
+            cases.Add(new($"{image}:multi", true, "a multi-arch index signed with cosign (sha256-<digest>.sig tag) by the pinned key: pinned to the index digest"));
+            cases.Add(new($"{image}:badsig", false, "a cosign signature over other bytes"));
         }
 
         return new DemoScenario(configuration, cases);
@@ -136,6 +138,7 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
     {
         // The test bed names files; the configuration embeds their contents.
         var key = Indent(File.ReadAllText(values["TESTBED_NOTARY_ROOT_PUB_PEM"]), 12);
+        var cosignKey = Indent(File.ReadAllText(values["TESTBED_COSIGN_PUB"]), 12);
         var ca = Indent(File.ReadAllText(values["TESTBED_CA_CERT"]), 8);
         return $"""
                 - name: local-notary
@@ -147,9 +150,20 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
                     - name: testbed
                       key: |
             {key}
+                - name: local-cosign
+                  type: cosign
+                  cert: |
+            {ca}
+                  trustRoots:
+                    - name: ci-key
+                      key: |
+            {cosignKey}
 
             """;
     }
+
+    // A glob alternative: these two tags are checked with cosign, the rest of test/* with Notary.
+    private const string CosignDemoTags = "{multi,badsig}";
 
     private static string TestbedRules(Dictionary<string, string> values)
     {
@@ -158,6 +172,11 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
                   validator: local-notary
                   with:
                     trustRoot: testbed
+                - pattern: "{values["TESTBED_REGISTRY"]}/test/app:{CosignDemoTags}"
+                  validator: local-cosign
+                  with:
+                    trustRoot: ci-key
+                    verifyInTransparencyLog: false
 
             """;
     }

@@ -120,7 +120,10 @@ public sealed class NotaryCommandTests
         Assert.Contains($"DENIED    {image}:unsigned", output, StringComparison.Ordinal);
         Assert.Contains($"-> image \"{image}:unsigned\" denied: no signed digest for tag \"unsigned\" in targets/releases of {Testbed.Current["TESTBED_NOTARY_GUN"]}", output, StringComparison.Ordinal);
         Assert.Contains($"ADMITTED  {image}:retagged", output, StringComparison.Ordinal);
-        Assert.Contains("All 7 verdicts as expected.", output, StringComparison.Ordinal);
+        Assert.Contains($"ADMITTED  {image}:multi", output, StringComparison.Ordinal);
+        Assert.Contains($"-> patched to {image}@{Testbed.Current["TESTBED_DIGEST_MULTI"]}\n", output, StringComparison.Ordinal);
+        Assert.Contains($"DENIED    {image}:badsig", output, StringComparison.Ordinal);
+        Assert.Contains("All 9 verdicts as expected.", output, StringComparison.Ordinal);
     }
 
     private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Run(new StringReader(string.Empty), args);
