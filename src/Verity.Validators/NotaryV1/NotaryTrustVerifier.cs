@@ -137,13 +137,17 @@ internal sealed class NotaryTrustVerifier
     {
         while (true)
         {
-            var refresh = _cache.JoinRefresh(
-                key, full, () => full ? FullRefreshAsync(key, request, fetch, cancellationToken) : RefreshFromCacheAsync(key, request, fetch, cancellationToken));
+            var started = false;
+            var refresh = _cache.JoinRefresh(key, full, () =>
+            {
+                started = true;
+                return full ? FullRefreshAsync(key, request, fetch, cancellationToken) : RefreshFromCacheAsync(key, request, fetch, cancellationToken);
+            });
             try
             {
                 return await refresh.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!started && !cancellationToken.IsCancellationRequested)
             {
                 // The validation that started the refresh ran out of time; this one has not: start another.
             }

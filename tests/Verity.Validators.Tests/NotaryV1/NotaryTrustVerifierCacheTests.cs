@@ -252,6 +252,20 @@ public sealed class NotaryTrustVerifierCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_FetcherCancelledWithoutTheCallersToken_PropagatesInsteadOfStartingAgain()
+    {
+        var calls = 0;
+        NotaryRoleFetcher cancelled = (_, _, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            throw new OperationCanceledException();
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _verifier.VerifyAsync(Request(), cancelled, Ct).AsTask());
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
     public async Task Verify_RootRotatedBySigningWithOldAndNewKeys_UpdatesRootAndKeepsTheUnchangedTargets()
     {
         var files = _collection.Build();
