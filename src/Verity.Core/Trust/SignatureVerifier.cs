@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
 namespace Verity.Core.Trust;
@@ -38,18 +37,32 @@ public static class SignatureVerifier
                         return false;
                     }
 
-                    using var ecdsa = key.CreateEcdsa();
-                    var format = encoding == SignatureEncoding.EcdsaP1363
-                        ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
-                        : DSASignatureFormat.Rfc3279DerSequence;
-                    return ecdsa.VerifyData(message, signature, hashName, format);
+                    var ecdsa = key.RentEcdsa();
+                    try
+                    {
+                        var format = encoding == SignatureEncoding.EcdsaP1363
+                            ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
+                            : DSASignatureFormat.Rfc3279DerSequence;
+                        return ecdsa.VerifyData(message, signature, hashName, format);
+                    }
+                    finally
+                    {
+                        key.Return(ecdsa);
+                    }
                 }
 
                 case KeyAlgorithm.Rsa:
                 {
-                    using var rsa = key.CreateRsa();
-                    var padding = encoding == SignatureEncoding.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-                    return rsa.VerifyData(message, signature, hashName, padding);
+                    var rsa = key.RentRsa();
+                    try
+                    {
+                        var padding = encoding == SignatureEncoding.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+                        return rsa.VerifyData(message, signature, hashName, padding);
+                    }
+                    finally
+                    {
+                        key.Return(rsa);
+                    }
                 }
 
                 case KeyAlgorithm.Ed25519:
@@ -60,7 +73,7 @@ public static class SignatureVerifier
                     }
 
                     var verifier = new Ed25519Signer();
-                    verifier.Init(forSigning: false, new Ed25519PublicKeyParameters(key.GetEd25519Key()));
+                    verifier.Init(forSigning: false, key.Ed25519Parameters);
                     verifier.BlockUpdate(message);
                     return verifier.VerifySignature(signature.ToArray());
                 }
@@ -92,18 +105,32 @@ public static class SignatureVerifier
                 case KeyAlgorithm.EcdsaP384:
                 case KeyAlgorithm.EcdsaP521:
                 {
-                    using var ecdsa = key.CreateEcdsa();
-                    var format = encoding == SignatureEncoding.EcdsaP1363
-                        ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
-                        : DSASignatureFormat.Rfc3279DerSequence;
-                    return ecdsa.VerifyHash(digest, signature, format);
+                    var ecdsa = key.RentEcdsa();
+                    try
+                    {
+                        var format = encoding == SignatureEncoding.EcdsaP1363
+                            ? DSASignatureFormat.IeeeP1363FixedFieldConcatenation
+                            : DSASignatureFormat.Rfc3279DerSequence;
+                        return ecdsa.VerifyHash(digest, signature, format);
+                    }
+                    finally
+                    {
+                        key.Return(ecdsa);
+                    }
                 }
 
                 case KeyAlgorithm.Rsa:
                 {
-                    using var rsa = key.CreateRsa();
-                    var padding = encoding == SignatureEncoding.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-                    return rsa.VerifyHash(digest, signature, hash, padding);
+                    var rsa = key.RentRsa();
+                    try
+                    {
+                        var padding = encoding == SignatureEncoding.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+                        return rsa.VerifyHash(digest, signature, hash, padding);
+                    }
+                    finally
+                    {
+                        key.Return(rsa);
+                    }
                 }
 
                 default:

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Parameters;
 
 namespace Verity.Core.Trust;
 
@@ -12,6 +13,9 @@ namespace Verity.Core.Trust;
 /// <c>RSA PUBLIC KEY</c> (PKCS#1), and the base64 of a DER SubjectPublicKeyInfo without PEM armour.
 /// Anything after the PEM block other than white space is refused, so a pasted key cannot carry a second,
 /// unnoticed block. Algorithms: ECDSA P-256/P-384/P-521, RSA of at least 2048 bits, Ed25519.
+/// <para>Importing a key into the platform's crypto costs about as much as verifying a signature with it, so the key
+/// keeps one imported instance for <see cref="SignatureVerifier"/>: a verification takes it (another that runs at the
+/// same time imports its own) and gives it back afterwards. Instances are never shared between threads at once.</para>
 /// </remarks>
 public sealed class VerificationKey : IEquatable<VerificationKey>
 {
@@ -20,12 +24,18 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     private const string RsaOid = "1.2.840.113549.1.1.1";
 
     private readonly byte[] _spki;
+    private string? _fingerprint;
+    private Ed25519PublicKeyParameters? _ed25519;
 
-    private VerificationKey(byte[] spki, KeyAlgorithm algorithm, int keySize)
+    // An imported ECDsa or RSA instance that no verification is using, or null (see Rent and Return).
+    private AsymmetricAlgorithm? _idle;
+
+    private VerificationKey(byte[] spki, KeyAlgorithm algorithm, int keySize, AsymmetricAlgorithm? imported = null)
     {
         _spki = spki;
         Algorithm = algorithm;
         KeySize = keySize;
+        _idle = imported;
     }
 
     /// <summary>The key's algorithm.</summary>
@@ -119,38 +129,55 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
             {
                 case EcPublicKeyOid:
                 {
-                    using var ecdsa = ECDsa.Create();
-                    ecdsa.ImportSubjectPublicKeyInfo(der, out _);
-                    var curve = ecdsa.ExportParameters(false).Curve;
-                    KeyAlgorithm? alg = curve.Oid.Value switch
+                    var ecdsa = ECDsa.Create();
+                    try
                     {
-                        "1.2.840.10045.3.1.7" => KeyAlgorithm.EcdsaP256,
-                        "1.3.132.0.34" => KeyAlgorithm.EcdsaP384,
-                        "1.3.132.0.35" => KeyAlgorithm.EcdsaP521,
-                        _ => null,
-                    };
-                    if (alg is null)
-                    {
-                        error = $"the ECDSA curve {curve.Oid.FriendlyName ?? curve.Oid.Value} is not supported (P-256, P-384, P-521)";
-                        return false;
-                    }
+                        ecdsa.ImportSubjectPublicKeyInfo(der, out _);
+                        var curve = ecdsa.ExportParameters(false).Curve;
+                        KeyAlgorithm? alg = curve.Oid.Value switch
+                        {
+                            "1.2.840.10045.3.1.7" => KeyAlgorithm.EcdsaP256,
+                            "1.3.132.0.34" => KeyAlgorithm.EcdsaP384,
+                            "1.3.132.0.35" => KeyAlgorithm.EcdsaP521,
+                            _ => null,
+                        };
+                        if (alg is null)
+                        {
+                            error = $"the ECDSA curve {curve.Oid.FriendlyName ?? curve.Oid.Value} is not supported (P-256, P-384, P-521)";
+                            return false;
+                        }
 
-                    key = new VerificationKey(der.ToArray(), alg.Value, ecdsa.KeySize);
-                    break;
+                        // The instance imported to read the key becomes the one kept for verifications.
+                        key = new VerificationKey(der.ToArray(), alg.Value, ecdsa.KeySize, ecdsa);
+                        ecdsa = null;
+                        break;
+                    }
+                    finally
+                    {
+                        ecdsa?.Dispose();
+                    }
                 }
 
                 case RsaOid:
                 {
-                    using var rsa = RSA.Create();
-                    rsa.ImportSubjectPublicKeyInfo(der, out _);
-                    if (rsa.KeySize < 2048)
+                    var rsa = RSA.Create();
+                    try
                     {
-                        error = $"the RSA key has {rsa.KeySize} bits; at least 2048 are required";
-                        return false;
-                    }
+                        rsa.ImportSubjectPublicKeyInfo(der, out _);
+                        if (rsa.KeySize < 2048)
+                        {
+                            error = $"the RSA key has {rsa.KeySize} bits; at least 2048 are required";
+                            return false;
+                        }
 
-                    key = new VerificationKey(der.ToArray(), KeyAlgorithm.Rsa, rsa.KeySize);
-                    break;
+                        key = new VerificationKey(der.ToArray(), KeyAlgorithm.Rsa, rsa.KeySize, rsa);
+                        rsa = null;
+                        break;
+                    }
+                    finally
+                    {
+                        rsa?.Dispose();
+                    }
                 }
 
                 case Ed25519Oid:
@@ -217,6 +244,28 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
         return rsa;
     }
 
+    /// <summary>
+    /// An imported ECDSA instance for one verification, the caller's until it gives it back with <see cref="Return"/>:
+    /// the one kept from earlier verifications when no other verification holds it, else a new one.
+    /// </summary>
+    internal ECDsa RentEcdsa() => Interlocked.Exchange(ref _idle, null) as ECDsa ?? CreateEcdsa();
+
+    /// <summary>An imported RSA instance for one verification (as <see cref="RentEcdsa"/>).</summary>
+    internal RSA RentRsa() => Interlocked.Exchange(ref _idle, null) as RSA ?? CreateRsa();
+
+    /// <summary>Gives back an instance from <see cref="RentEcdsa"/> or <see cref="RentRsa"/>: kept for the next
+    /// verification, or disposed when another one is kept already.</summary>
+    internal void Return(AsymmetricAlgorithm instance)
+    {
+        if (Interlocked.CompareExchange(ref _idle, instance, null) is not null)
+        {
+            instance.Dispose();
+        }
+    }
+
+    /// <summary>The Ed25519 public key for BouncyCastle's verifier, decoded once (immutable, so shared).</summary>
+    internal Ed25519PublicKeyParameters Ed25519Parameters => _ed25519 ??= new Ed25519PublicKeyParameters(GetEd25519Key());
+
     /// <summary>The raw 32-byte Ed25519 public key.</summary>
     public byte[] GetEd25519Key()
     {
@@ -229,7 +278,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     public string ToPem() => PemEncoding.WriteString("PUBLIC KEY", _spki);
 
     /// <summary>The SHA-256 of the SubjectPublicKeyInfo in lower-case hex, a stable key identifier.</summary>
-    public string Fingerprint() => Convert.ToHexStringLower(SHA256.HashData(_spki));
+    public string Fingerprint() => _fingerprint ??= Convert.ToHexStringLower(SHA256.HashData(_spki));
 
     /// <inheritdoc/>
     public bool Equals(VerificationKey? other) => other is not null && _spki.AsSpan().SequenceEqual(other._spki);

@@ -5,21 +5,18 @@ using Verity.Validators.NotaryV1.Tuf;
 namespace Verity.Validators.NotaryV1;
 
 /// <summary>
-/// The trust data of one collection as one validation downloads it from a Notary server:
-/// <c>GET &lt;host&gt;/v2/&lt;gun&gt;/_trust/tuf/&lt;role&gt;.json</c>, each role at most once, within the limits of
-/// <see cref="NotaryLimits"/>.
+/// The trust data of one collection as a validation downloads it from a Notary server:
+/// <c>GET &lt;host&gt;/v2/&lt;gun&gt;/_trust/tuf/&lt;role&gt;.json</c>, within the limits of <see cref="NotaryLimits"/>.
 /// </summary>
 /// <remarks>
-/// One instance per validation, so repeated requests for a role (the validator's early root fetch, then the
-/// verifier's) cost one round trip, and nothing is shared between validations. <see cref="FetchAsync"/> is a
-/// <see cref="NotaryRoleFetcher"/>.
+/// <see cref="FetchAsync"/> is a <see cref="NotaryRoleFetcher"/>: every call is a download, so a verifier that
+/// starts again from scratch gets the files as served now. <see cref="NotaryTrustVerifier"/> asks for each role
+/// once per refresh.
 /// </remarks>
 internal sealed class NotaryTrustDataFetch
 {
     private readonly IAuthenticatedServerClient _client;
     private readonly string _gun;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Lazy<Task<byte[]?>>> _roles = new(StringComparer.Ordinal);
 
     public NotaryTrustDataFetch(IAuthenticatedServerClient client, string gun)
     {
@@ -30,23 +27,7 @@ internal sealed class NotaryTrustDataFetch
     /// <summary>The role's bytes as served, or null when the server has no such file (404).</summary>
     /// <exception cref="RegistryException">The server could not be asked, or answered with another error.</exception>
     /// <exception cref="LengthOrHashMismatchException">A delegation is longer than the snapshot says.</exception>
-    public ValueTask<byte[]?> FetchAsync(string role, long? listedLength, CancellationToken cancellationToken)
-    {
-        Lazy<Task<byte[]?>>? download;
-        lock (_lock)
-        {
-            if (!_roles.TryGetValue(role, out download))
-            {
-                download = new(() => DownloadAsync(role, listedLength, cancellationToken));
-                _roles[role] = download;
-            }
-        }
-
-        // Started outside the lock; Lazy makes concurrent callers for one role share one download.
-        return new ValueTask<byte[]?>(download.Value);
-    }
-
-    private async Task<byte[]?> DownloadAsync(string role, long? listedLength, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> FetchAsync(string role, long? listedLength, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte>? body;
         try

@@ -16,17 +16,15 @@ namespace Verity.Validators.NotaryV1;
 /// <remarks>
 /// <para>For an image <c>registry/repository[:tag][@digest]</c> the collection (GUN) is <c>registry/repository</c>
 /// (Docker Hub images: <c>docker.io/&lt;repository&gt;</c>, as <c>docker trust</c> names them). Steps:</para>
-/// <list type="number">
-/// <item>Fetch <c>root.json</c> alone: it answers the server's authentication challenge and opens a connection
-/// once, before the three other top-level roles are fetched in parallel on that authorization; and a repository
-/// without trust data costs one request.</item>
-/// <item>Verify and resolve with <see cref="NotaryTrustVerifier"/> (TUF checks, rollback protection across
-/// requests through the factory's shared <see cref="ITrustStateStore"/>, Connaisseur's delegation rules). A tag
-/// resolves to the digest the trust data names, whatever the registry's tag points to now, and the workload is
-/// pinned to it; a digest reference must be one of the signed digests. The registry is never contacted.</item>
-/// </list>
-/// <para>A round trip per top-level role plus one per delegation searched (and their parents), each role at most
-/// once per validation. Everything is bounded: per-role size limits (<see cref="NotaryLimits"/>), the registry
+/// <para>Verifies and resolves with <see cref="NotaryTrustVerifier"/> (TUF checks, rollback protection across
+/// requests through the factory's shared <see cref="ITrustStateStore"/>, Connaisseur's delegation rules, verified
+/// trust data kept between validations in the factory's shared <see cref="NotaryTrustCache"/>). A tag resolves to
+/// the digest the trust data names, whatever the registry's tag points to now, and the workload is pinned to it; a
+/// digest reference must be one of the signed digests. The registry is never contacted.</para>
+/// <para>The first validation of a collection fetches <c>root.json</c> alone (it answers the server's authentication
+/// challenge and opens a connection once; a repository without trust data costs one request), then the three other
+/// top-level roles in parallel, then the delegations searched (and their parents). Later validations fetch
+/// <c>timestamp.json</c>, and only the roles that changed since. Everything is bounded: per-role size limits (<see cref="NotaryLimits"/>), the registry
 /// client's per-request timeout and retries, <see cref="NotaryV1ValidatorFactory.DefaultTimeout"/> for the whole
 /// download, and the caller's deadline. An unreachable, slow or failing server is a <see cref="ValidationException"/>
 /// naming the server and the GUN (the caller denies: fail closed); a missing collection or tag is a
@@ -96,11 +94,6 @@ public sealed class NotaryV1Validator : IValidator
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            if (await fetch.FetchAsync(TufRoles.Root, null, linked.Token) is null)
-            {
-                return NotaryTrustVerifier.NoTrustData(gun, _server, TufRoles.Root);
-            }
-
             return await _verifier.VerifyAsync(request, fetch.FetchAsync, linked.Token);
         }
         catch (RegistryException e)

@@ -10,7 +10,9 @@ namespace Verity.Validators.NotaryV1;
 /// <summary>Builds <see cref="NotaryV1Validator"/>s.</summary>
 /// <remarks>
 /// One instance per process (a singleton): every validator it builds, across configuration reloads, shares its
-/// rollback state (an <see cref="InMemoryTrustStateStore"/>), so a reload cannot be used to roll a collection back.
+/// rollback state (an <see cref="InMemoryTrustStateStore"/>), so a reload cannot be used to roll a collection back,
+/// and its <see cref="NotaryTrustCache"/> of verified trust data, so a reload does not make every collection cost a
+/// full download again.
 /// Each validator's Notary client uses the validator's <c>auth</c> (credentials without a registry apply to the
 /// Notary host) and <c>cert</c>; a host given as <c>http://</c> is spoken to over plain HTTP, as Connaisseur does.
 /// </remarks>
@@ -23,6 +25,7 @@ public sealed class NotaryV1ValidatorFactory : IValidatorFactory
     private readonly IAuthenticatedServerClientFactory _clients;
     private readonly TimeProvider _time;
     private readonly ITrustStateStore _store;
+    private readonly NotaryTrustCache _cache;
     private readonly TimeSpan _timeout;
 
     /// <summary>Creates the factory, with in-memory rollback state.</summary>
@@ -31,13 +34,18 @@ public sealed class NotaryV1ValidatorFactory : IValidatorFactory
     {
     }
 
-    internal NotaryV1ValidatorFactory(IAuthenticatedServerClientFactory clients, TimeProvider time, ITrustStateStore store, TimeSpan timeout)
+    internal NotaryV1ValidatorFactory(
+        IAuthenticatedServerClientFactory clients, TimeProvider time, ITrustStateStore store, TimeSpan timeout, NotaryTrustCache? cache = null)
     {
         _clients = clients ?? throw new ArgumentNullException(nameof(clients));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _store = store ?? throw new ArgumentNullException(nameof(store));
+        _cache = cache ?? new NotaryTrustCache();
         _timeout = timeout;
     }
+
+    /// <summary>The verified trust data every validator of this factory shares.</summary>
+    internal NotaryTrustCache Cache => _cache;
 
     /// <inheritdoc/>
     public string Type => NotaryV1ValidatorDefinition.TypeName;
@@ -81,6 +89,6 @@ public sealed class NotaryV1ValidatorFactory : IValidatorFactory
             throw new ConfigurationException($"validator \"{notary.Name}\": {e.Message}", e);
         }
 
-        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time), _time, _timeout);
+        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache), _time, _timeout);
     }
 }

@@ -15,8 +15,8 @@ namespace Verity.Validators.NotaryV1;
 /// <item>No delegations requested, and <c>targets</c> declares none: <c>targets</c>.</item>
 /// <item>No delegations requested, and <c>targets</c> declares some: <c>targets/releases</c> (what
 /// <c>docker trust sign</c> writes), which must be declared. If it is declared but was never published — the
-/// server has no file and the snapshot does not list it, as when signers were added but never signed — the
-/// search falls back to <c>targets</c> (Connaisseur's edge case).</item>
+/// snapshot does not list it, as when signers were added but nothing was signed yet; like Notary's client, Verity
+/// then does not fetch it — the search falls back to <c>targets</c> (Connaisseur's edge case).</item>
 /// <item>Delegations requested (names with the <c>targets/</c> prefix): <c>targets</c> must declare
 /// delegations, and every requested role must exist and be published; each is searched.</item>
 /// </list>

@@ -21,6 +21,9 @@ public static class RegistryFaults
         });
     }
 
+    /// <summary>Holds requests whose path contains <paramref name="pathContains"/> for <paramref name="delay"/>, then serves them normally.</summary>
+    public static DelayFault Delay(TimeSpan delay, string pathContains = "/v2/") => new(pathContains, delay);
+
     /// <summary>Answers <paramref name="status"/> (with <c>Retry-After</c> if given) to the first <paramref name="times"/> matching requests.</summary>
     public static CountingFault Status(int status, int times, string? retryAfter = null, string pathContains = "/v2/")
     {

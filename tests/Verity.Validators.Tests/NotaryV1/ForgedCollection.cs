@@ -76,27 +76,44 @@ internal sealed class ForgedCollection : IDisposable
     }
 
     /// <summary>Every role's file, by role name.</summary>
-    public Dictionary<string, byte[]> Build()
+    public Dictionary<string, byte[]> Build() => Resign(null);
+
+    /// <summary>
+    /// Every role's file, by role name: <paramref name="roles"/> signed anew from the current settings, every other role
+    /// kept byte for byte from <paramref name="files"/> (all signed anew when it is null). The snapshot and timestamp,
+    /// when signed anew, list the files as they end up.
+    /// </summary>
+    public Dictionary<string, byte[]> Resign(IReadOnlyDictionary<string, byte[]>? files, params string[] roles)
     {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        files[TufRoles.Root] = Envelope(RootSigned(), SignersOf(TufRoles.Root));
-        files[TufRoles.Targets] = Envelope(TargetsSigned(TufRoles.Targets, Versions[TufRoles.Targets], Expires[TufRoles.Targets], Targets), SignersOf(TufRoles.Targets));
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        void Put(string role, Func<byte[]> sign) =>
+            result[role] = files is not null && !roles.Contains(role) && files.TryGetValue(role, out var kept) ? kept : sign();
+
+        Put(TufRoles.Root, () => Envelope(RootSigned(), SignersOf(TufRoles.Root)));
+        Put(TufRoles.Targets, () => Envelope(TargetsSigned(TufRoles.Targets, Versions[TufRoles.Targets], Expires[TufRoles.Targets], Targets), SignersOf(TufRoles.Targets)));
         foreach (var delegation in Delegations)
         {
-            var signed = TargetsSigned(delegation.Name, Versions.GetValueOrDefault(delegation.Name, 1), Expires.GetValueOrDefault(delegation.Name, Now.AddDays(30)), delegation.Targets);
-            files[delegation.Name] = Envelope(signed, delegation.Signers ?? delegation.Keys);
+            Put(delegation.Name, () => Envelope(
+                TargetsSigned(delegation.Name, Versions.GetValueOrDefault(delegation.Name, 1), Expires.GetValueOrDefault(delegation.Name, Now.AddDays(30)), delegation.Targets),
+                delegation.Signers ?? delegation.Keys));
         }
 
-        var snapshotMeta = new JsonObject();
-        foreach (var (role, bytes) in files.Where(f => !UnlistedInSnapshot.Contains(f.Key)))
+        Put(TufRoles.Snapshot, () =>
         {
-            snapshotMeta[role] = FileMeta(role, bytes);
-        }
+            var snapshotMeta = new JsonObject();
+            foreach (var (role, bytes) in result.Where(f => !UnlistedInSnapshot.Contains(f.Key)))
+            {
+                snapshotMeta[role] = FileMeta(role, bytes);
+            }
 
-        files[TufRoles.Snapshot] = Envelope(Common("Snapshot", TufRoles.Snapshot, new JsonObject { ["meta"] = snapshotMeta }), SignersOf(TufRoles.Snapshot));
-        var timestampMeta = new JsonObject { [TufRoles.Snapshot] = FileMeta(TufRoles.Snapshot, files[TufRoles.Snapshot]) };
-        files[TufRoles.Timestamp] = Envelope(Common("Timestamp", TufRoles.Timestamp, new JsonObject { ["meta"] = timestampMeta }), SignersOf(TufRoles.Timestamp));
-        return files;
+            return Envelope(Common("Snapshot", TufRoles.Snapshot, new JsonObject { ["meta"] = snapshotMeta }), SignersOf(TufRoles.Snapshot));
+        });
+        Put(TufRoles.Timestamp, () =>
+        {
+            var timestampMeta = new JsonObject { [TufRoles.Snapshot] = FileMeta(TufRoles.Snapshot, result[TufRoles.Snapshot]) };
+            return Envelope(Common("Timestamp", TufRoles.Timestamp, new JsonObject { ["meta"] = timestampMeta }), SignersOf(TufRoles.Timestamp));
+        });
+        return result;
     }
 
     /// <summary>A fetcher serving <paramref name="files"/>, recording what was asked for.</summary>

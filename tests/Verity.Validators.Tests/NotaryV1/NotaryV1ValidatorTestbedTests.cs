@@ -1,3 +1,4 @@
+using Verity.Core.Images;
 using Verity.Core.Validation;
 using Verity.Testing;
 
@@ -81,7 +82,7 @@ public sealed class NotaryV1ValidatorTestbedTests : IDisposable
     [InlineData("signed", new string[0], 5)]
     [InlineData("two-delegations", new[] { "releases", "alice" }, 6)]
     [InlineData("multi", new[] { "alice" }, 5)]
-    public async Task Validate_SignedTag_CostsTheFourTopLevelRolesPlusTheDelegationsSearched(string tag, string[] delegations, int requests)
+    public async Task Validate_SignedTag_FirstCostsTheFourTopLevelRolesPlusTheDelegationsSearchedThenOnlyTheTimestamp(string tag, string[] delegations, int requests)
     {
         var validator = _host.TestbedValidator();
         var image = NotaryTestHost.TestbedImage("test/app:" + tag);
@@ -90,10 +91,92 @@ public sealed class NotaryV1ValidatorTestbedTests : IDisposable
         Assert.Equal(requests, _host.RequestCount);
         Assert.Equal(requests, _host.Count("notary"));
 
-        // Nothing is cached between validations (a verdict cache is another layer); each role is fetched once.
+        // The verified trust data is kept: the timestamp alone shows that nothing changed.
         _host.ResetCount();
         Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule(null, delegations), Ct));
-        Assert.Equal(requests, _host.RequestCount);
+        Assert.Equal(1, _host.RequestCount);
+    }
+
+    [Fact]
+    public async Task Validate_AnotherTagOfTheSameCollection_CostsOnlyTheTimestamp()
+    {
+        var validator = _host.TestbedValidator();
+        Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(NotaryTestHost.TestbedImage("test/app:signed"), NotaryTestHost.Rule(), Ct));
+        Assert.Equal(5, _host.RequestCount);
+        _host.ResetCount();
+
+        var docker = await validator.ValidateAsync(NotaryTestHost.TestbedImage("test/app:docker"), NotaryTestHost.Rule(), Ct);
+        Assert.Equal(Testbed.Current["TESTBED_DIGEST_DOCKER"], Assert.IsType<ValidationOutcome.Trusted>(docker).Digest?.Value);
+        Assert.Equal(1, _host.RequestCount);
+
+        // A denial from kept trust data costs the same, and reads the same.
+        var unsigned = await validator.ValidateAsync(NotaryTestHost.TestbedImage("test/app:unsigned"), NotaryTestHost.Rule(), Ct);
+        Assert.Equal($"no signed digest for tag \"unsigned\" in targets/releases of {Gun}", Assert.IsType<ValidationOutcome.Denied>(unsigned).Reason);
+        Assert.Equal(2, _host.RequestCount);
+
+        // A delegation not searched before is fetched once, and verified against the kept targets.
+        var multi = await validator.ValidateAsync(NotaryTestHost.TestbedImage("test/app:multi"), NotaryTestHost.Rule(null, "alice"), Ct);
+        Assert.Equal(Testbed.Current["TESTBED_DIGEST_MULTI"], Assert.IsType<ValidationOutcome.Trusted>(multi).Digest?.Value);
+        Assert.Equal(4, _host.RequestCount);
+        Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(NotaryTestHost.TestbedImage("test/app:multi"), NotaryTestHost.Rule(null, "alice"), Ct));
+        Assert.Equal(5, _host.RequestCount);
+    }
+
+    [Fact]
+    public async Task Validate_OtherTrustRoot_DoesNotReuseTrustDataVerifiedUnderAnother()
+    {
+        var validator = _host.TestbedValidator();
+        var image = NotaryTestHost.TestbedImage("test/app:signed");
+        Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule("notary-root"), Ct));
+        _host.ResetCount();
+
+        var denied = await validator.ValidateAsync(image, NotaryTestHost.Rule("notary-wrong-root"), Ct);
+
+        Assert.Equal("root is not signed by trust root \"notary-wrong-root\"", Assert.IsType<ValidationOutcome.Denied>(denied).Reason);
+        Assert.Equal(4, _host.RequestCount);
+    }
+
+    [Fact]
+    public async Task Validate_AfterTheNotaryClientResigns_FetchesOnlyTheChangedRolesAndTrustsTheNewDigest()
+    {
+        using var client = await TestbedNotaryClient.InitAsync("resign", Ct);
+        var first = Digest.Compute("first image"u8);
+        var second = Digest.Compute("second image"u8);
+        await client.SignAsync("app", first, Ct);
+        var validator = _host.TestbedValidator();
+        var image = ImageReference.Parse(client.Gun + ":app");
+
+        Assert.Equal(first, Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule(), Ct)).Digest);
+        Assert.Equal(4, _host.RequestCount);
+
+        // The real client re-signs the tag: new targets, snapshot and timestamp; root is unchanged and not fetched.
+        await client.SignAsync("app", second, Ct);
+        _host.ResetCount();
+        Assert.Equal(second, Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule(), Ct)).Digest);
+        Assert.Equal(3, _host.RequestCount);
+
+        _host.ResetCount();
+        Assert.Equal(second, Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule(), Ct)).Digest);
+        Assert.Equal(1, _host.RequestCount);
+    }
+
+    [Fact]
+    public async Task Validate_AfterTheNotaryClientRotatesTheRootKey_UpdatesRootFromTheKeptOneWithoutRefetchingTargets()
+    {
+        using var client = await TestbedNotaryClient.InitAsync("rotate", Ct);
+        var digest = Digest.Compute("rotated image"u8);
+        await client.SignAsync("app", digest, Ct);
+        var validator = _host.TestbedValidator();
+        var image = ImageReference.Parse(client.Gun + ":app");
+        Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule(), Ct));
+
+        // Root version 2 names a new root key and is signed by it and by the pinned (old) one; the snapshot lists
+        // its new hashes, so timestamp, snapshot and root are fetched, and the unchanged targets is kept.
+        await client.RotateRootKeyAsync(Ct);
+        _host.ResetCount();
+
+        Assert.Equal(digest, Assert.IsType<ValidationOutcome.Trusted>(await validator.ValidateAsync(image, NotaryTestHost.Rule(), Ct)).Digest);
+        Assert.Equal(3, _host.RequestCount);
     }
 
     [Fact]

@@ -83,6 +83,34 @@ internal sealed record FileMeta
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="other"/> lists the same length, version and hashes: a file that matched one listing
+    /// matches the other, so metadata verified against one need not be downloaded again for the other.
+    /// </summary>
+    public bool DescribesSameFileAs(FileMeta other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (Length != other.Length || Version != other.Version || Hashes.Count != other.Hashes.Count)
+        {
+            return false;
+        }
+
+        foreach (var (algorithm, hash) in Hashes)
+        {
+            if (!other.Hashes.TryGetValue(algorithm, out var otherHash) || !hash.AsSpan().SequenceEqual(otherHash))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Reads a FILEMETA object.</summary>
     /// <exception cref="MalformedMetadataException">The object is malformed.</exception>
     public static FileMeta Read(JsonElement element, string where)

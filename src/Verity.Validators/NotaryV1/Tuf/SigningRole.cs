@@ -27,6 +27,35 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
     }
 
     /// <summary>
+    /// Whether <paramref name="other"/> has the same threshold and the same keys under the same key IDs, so
+    /// that metadata one of them verified is verified for the other too.
+    /// </summary>
+    /// <remarks>Key IDs are computed from the key content (<see cref="TufKey.Id"/>), so equal IDs mean equal keys.</remarks>
+    public bool HasSameKeysAs(SigningRole other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (Threshold != other.Threshold || Keys.Count != other.Keys.Count)
+        {
+            return false;
+        }
+
+        foreach (var (listedId, key) in Keys)
+        {
+            if (!other.Keys.TryGetValue(listedId, out var otherKey) || otherKey.Id != key.Id || otherKey.KeyType != key.KeyType)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Checks that a threshold of this role's keys signed <paramref name="metadata"/> (TUF §5.4.2, §5.5.3,
     /// §5.6.3; Notary's <c>signed.VerifySignatures</c>).
     /// </summary>

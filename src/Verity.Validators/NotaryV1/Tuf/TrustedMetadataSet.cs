@@ -23,14 +23,25 @@ namespace Verity.Validators.NotaryV1.Tuf;
 /// §5.4.3; see <see cref="ITrustStateStore"/>), the root's own threshold, exact lengths
 /// (<see cref="TufVerificationOptions.CompareListedLengths"/>), delegation paths, and delegations nested more
 /// than one level deep.</para>
+/// <para>A third start, <see cref="Resume"/>, continues from a <see cref="VerifiedCollection"/> that an earlier set
+/// verified and <see cref="Freeze"/> kept (python-tuf's ngclient keeps its trusted metadata between refreshes the
+/// same way). Its root is trusted again; <see cref="UpdateRoot"/> rotates it. A timestamp with the bytes verified
+/// before, and a snapshot or targets role that the newly trusted metadata lists with the same hashes, length and
+/// version and assigns the same keys and threshold, is reused instead of being parsed and verified again
+/// (<see cref="UpdateTimestamp"/>, <see cref="TryReuseSnapshot"/>, <see cref="TryReuseTargets"/>): those checks
+/// would give the same answer. The checks that depend on the time and on what was seen since — expiry, rollback,
+/// the versions listed, delegation depth and paths — run again for every role reused.</para>
 /// </remarks>
 internal sealed class TrustedMetadataSet
 {
     private readonly ImmutableDictionary<string, long> _knownVersions;
     private readonly TufVerificationOptions _options;
+    private readonly VerifiedCollection? _previous;
     private readonly Dictionary<string, TargetsMetadata> _targets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImmutableArray<DelegatedRole>> _chains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SigningRole> _signedBy = new(StringComparer.Ordinal);
     private ReadOnlyMemory<byte> _rootBytes;
+    private ReadOnlyMemory<byte> _timestampBytes;
 
     private TrustedMetadataSet(
         string gun,
@@ -38,7 +49,8 @@ internal sealed class TrustedMetadataSet
         RootMetadata root,
         ReadOnlyMemory<byte> rootBytes,
         IReadOnlyDictionary<string, long>? knownVersions,
-        TufVerificationOptions? options)
+        TufVerificationOptions? options,
+        VerifiedCollection? previous = null)
     {
         Gun = gun;
         ReferenceTime = referenceTime;
@@ -46,6 +58,7 @@ internal sealed class TrustedMetadataSet
         _rootBytes = rootBytes;
         _knownVersions = knownVersions?.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, long>.Empty;
         _options = options ?? TufVerificationOptions.Default;
+        _previous = previous;
     }
 
     /// <summary>The collection, e.g. <c>docker.io/library/nginx</c>; used in messages.</summary>
@@ -121,31 +134,7 @@ internal sealed class TrustedMetadataSet
         }
 
         var root = MetadataReader.ReadRoot(rootBytes);
-        if (root.Signatures.IsEmpty)
-        {
-            throw new UnsignedMetadataException("root has no signatures");
-        }
-
-        // Connaisseur (notaryserver/repo.go validateRoot): every pinned key must have made at least one valid
-        // signature; key IDs are not compared because root names the key by its certificate's ID.
-        foreach (var pinned in pinnedKeys)
-        {
-            var signed = false;
-            foreach (var signature in root.Signatures)
-            {
-                if (SignatureMethods.Verify(pinned.Key, signature.Method, root.SignedBytes.Span, signature.Value))
-                {
-                    signed = true;
-                    break;
-                }
-            }
-
-            if (!signed)
-            {
-                throw new UnsignedMetadataException($"root is not signed by trust root \"{pinned.Name}\"");
-            }
-        }
-
+        RequirePinnedSignatures(root, pinnedKeys);
         var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
         root.RoleFor(TufRoles.Root).Verify(root);
         set.CheckRollback(TufRoles.Root, root.Version);
@@ -172,14 +161,62 @@ internal sealed class TrustedMetadataSet
     }
 
     /// <summary>
+    /// Continues from a collection verified before (TUF §5.2: the trusted root comes from local storage): its
+    /// root is trusted without being checked again, and its timestamp, snapshot and targets roles can be reused
+    /// by <see cref="UpdateTimestamp"/>, <see cref="TryReuseSnapshot"/> and <see cref="TryReuseTargets"/> when the
+    /// server still serves them.
+    /// </summary>
+    /// <param name="previous">What an earlier set verified (<see cref="Freeze"/>).</param>
+    /// <param name="referenceTime">The fixed update start time.</param>
+    /// <param name="knownVersions">The highest version of each role seen before for this collection; the versions in
+    /// <paramref name="previous"/> count as seen too.</param>
+    /// <param name="options">Strictness choices; null for the defaults. They must be the ones <paramref name="previous"/>
+    /// was verified with.</param>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> was verified with other options.</exception>
+    /// <exception cref="BadVersionNumberException">A newer root was seen since.</exception>
+    public static TrustedMetadataSet Resume(
+        VerifiedCollection previous,
+        DateTimeOffset referenceTime,
+        IReadOnlyDictionary<string, long>? knownVersions = null,
+        TufVerificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        options ??= TufVerificationOptions.Default;
+        if (previous.Options != options)
+        {
+            throw new ArgumentException("the collection was verified with other options", nameof(previous));
+        }
+
+        // Rollback protection must not depend on the store having recorded what this process verified.
+        var known = previous.Versions.ToBuilder();
+        if (knownVersions is not null)
+        {
+            foreach (var (role, version) in knownVersions)
+            {
+                if (!known.TryGetValue(role, out var seen) || version > seen)
+                {
+                    known[role] = version;
+                }
+            }
+        }
+
+        var set = new TrustedMetadataSet(previous.Gun, referenceTime, previous.Root, previous.RootBytes, known.ToImmutable(), options, previous);
+        set.CheckRollback(TufRoles.Root, previous.Root.Version);
+        return set;
+    }
+
+    /// <summary>
     /// Rotates root (TUF §5.3.4, §5.3.5): the new root must be signed by a threshold of the trusted root's
     /// root keys and by a threshold of its own, and its version must be the trusted version plus one.
     /// </summary>
+    /// <param name="data">The new root.json as served.</param>
+    /// <param name="pinnedKeys">Trust roots that must each have signed the new root too (Connaisseur's rule, as in
+    /// <see cref="LoadPinnedRoot"/>), or null.</param>
     /// <returns>The new trusted root.</returns>
     /// <exception cref="InvalidOperationException">The timestamp is already loaded.</exception>
     /// <exception cref="TufException">The new root is not acceptable.</exception>
     /// <remarks>An intermediate root may be expired; only the final one must not be (checked by <see cref="UpdateTimestamp"/>).</remarks>
-    public RootMetadata UpdateRoot(ReadOnlyMemory<byte> data)
+    public RootMetadata UpdateRoot(ReadOnlyMemory<byte> data, IReadOnlyList<PublicKeyTrustRoot>? pinnedKeys = null)
     {
         if (Timestamp is not null)
         {
@@ -187,6 +224,11 @@ internal sealed class TrustedMetadataSet
         }
 
         var newRoot = MetadataReader.ReadRoot(data);
+        if (pinnedKeys is not null)
+        {
+            RequirePinnedSignatures(newRoot, pinnedKeys);
+        }
+
         var trustedRootRole = Root.RoleFor(TufRoles.Root);
         try
         {
@@ -212,6 +254,8 @@ internal sealed class TrustedMetadataSet
     }
 
     /// <summary>Verifies and loads <c>timestamp.json</c> (TUF §5.4).</summary>
+    /// <remarks>In a resumed set, bytes identical to the timestamp verified before, under the same timestamp keys,
+    /// reuse that timestamp instead of being parsed and verified again; rollback and expiry are checked either way.</remarks>
     /// <exception cref="InvalidOperationException">The timestamp is already loaded.</exception>
     /// <exception cref="ExpiredMetadataException">Root or the timestamp has expired.</exception>
     /// <exception cref="TufException">The timestamp is not acceptable.</exception>
@@ -223,11 +267,25 @@ internal sealed class TrustedMetadataSet
         }
 
         CheckExpiry(TufRoles.Root, Root);
-        var timestamp = MetadataReader.ReadTimestamp(data);
-        Root.RoleFor(TufRoles.Timestamp).Verify(timestamp);
+        var signingRole = Root.RoleFor(TufRoles.Timestamp);
+        TimestampMetadata timestamp;
+        if (_previous is { } previous
+            && data.Span.SequenceEqual(previous.TimestampBytes.Span)
+            && signingRole.HasSameKeysAs(previous.SignedBy[TufRoles.Timestamp]))
+        {
+            timestamp = previous.Timestamp;
+        }
+        else
+        {
+            timestamp = MetadataReader.ReadTimestamp(data);
+            signingRole.Verify(timestamp);
+        }
+
         CheckRollback(TufRoles.Timestamp, timestamp.Version);
         CheckExpiry(TufRoles.Timestamp, timestamp);
         Timestamp = timestamp;
+        _timestampBytes = data;
+        _signedBy[TufRoles.Timestamp] = signingRole;
         return timestamp;
     }
 
@@ -252,17 +310,48 @@ internal sealed class TrustedMetadataSet
         var listed = Timestamp.Snapshot;
         listed.Verify(data.Span, TufRoles.Snapshot, TufRoles.Timestamp, _options.CompareListedLengths);
         var snapshot = MetadataReader.ReadSnapshot(data);
-        Root.RoleFor(TufRoles.Snapshot).Verify(snapshot);
-        if (listed.Version is { } expected && expected != snapshot.Version)
+        var signingRole = Root.RoleFor(TufRoles.Snapshot);
+        signingRole.Verify(snapshot);
+        LoadSnapshot(snapshot, signingRole, checkRootHash: true);
+        return snapshot;
+    }
+
+    /// <summary>
+    /// Loads the snapshot verified before instead of downloading it (TUF §5.5 without the download), when the
+    /// trusted timestamp lists it with the same hashes, length and version as the timestamp it was verified under,
+    /// and root assigns the snapshot role the same keys and threshold. Version, rollback, expiry and root's hash
+    /// are checked as in <see cref="UpdateSnapshot"/>.
+    /// </summary>
+    /// <returns>False when the set was not resumed, or the snapshot changed: the caller downloads it and calls
+    /// <see cref="UpdateSnapshot"/>.</returns>
+    /// <exception cref="InvalidOperationException">The timestamp is not loaded, or the snapshot already is.</exception>
+    /// <exception cref="TufException">The snapshot is not acceptable (expired, rolled back).</exception>
+    public bool TryReuseSnapshot()
+    {
+        if (Timestamp is null)
         {
-            throw new BadVersionNumberException($"snapshot has version {snapshot.Version}, but timestamp lists version {expected}");
+            throw new InvalidOperationException("the snapshot cannot be loaded before the timestamp");
         }
 
-        CheckRollback(TufRoles.Snapshot, snapshot.Version);
-        CheckExpiry(TufRoles.Snapshot, snapshot);
-        snapshot.Meta[TufRoles.Root].Verify(_rootBytes.Span, TufRoles.Root, TufRoles.Snapshot, _options.CompareListedLengths);
-        Snapshot = snapshot;
-        return snapshot;
+        if (Snapshot is not null)
+        {
+            throw new InvalidOperationException("the snapshot is already loaded");
+        }
+
+        if (_previous is not { } previous || !Timestamp.Snapshot.DescribesSameFileAs(previous.Timestamp.Snapshot))
+        {
+            return false;
+        }
+
+        var signingRole = Root.RoleFor(TufRoles.Snapshot);
+        if (!signingRole.HasSameKeysAs(previous.SignedBy[TufRoles.Snapshot]))
+        {
+            return false;
+        }
+
+        // Root's hash was checked when the snapshot was verified, against the root this set started from.
+        LoadSnapshot(previous.Snapshot, signingRole, checkRootHash: !ReferenceEquals(Root, previous.Root));
+        return true;
     }
 
     /// <summary>Verifies and loads the top-level <c>targets.json</c> (TUF §5.6).</summary>
@@ -286,60 +375,88 @@ internal sealed class TrustedMetadataSet
     /// role, or the snapshot does not list it.</exception>
     public TargetsMetadata UpdateDelegatedTargets(ReadOnlyMemory<byte> data, string role)
     {
-        ArgumentNullException.ThrowIfNull(role);
-        if (role != TufRoles.Targets && !TufRoles.IsDelegation(role))
-        {
-            throw new ArgumentException($"\"{role}\" is not a targets role name", nameof(role));
-        }
-
-        if (Snapshot is null)
-        {
-            throw new InvalidOperationException($"{role} cannot be loaded before the snapshot");
-        }
-
-        if (_targets.ContainsKey(role))
-        {
-            throw new InvalidOperationException($"{role} is already loaded");
-        }
-
-        SigningRole signingRole;
-        ImmutableArray<DelegatedRole> chain;
-        if (role == TufRoles.Targets)
-        {
-            signingRole = Root.RoleFor(TufRoles.Targets);
-            chain = [];
-        }
-        else
-        {
-            var parentName = TufRoles.Parent(role);
-            if (TufRoles.Depth(role) > _options.MaxDelegationDepth)
-            {
-                throw new TufException($"{role} is nested more than {_options.MaxDelegationDepth} levels deep");
-            }
-
-            var parent = _targets.GetValueOrDefault(parentName)
-                ?? throw new InvalidOperationException($"{role} cannot be loaded before {parentName}");
-            var delegation = parent.Delegations.Find(role)
-                ?? throw new TufException($"{parentName} does not delegate to {role}");
-            signingRole = parent.Delegations.RoleFor(delegation);
-            chain = _chains[parentName].Add(delegation);
-        }
-
-        var listed = Snapshot.Meta.GetValueOrDefault(role)
+        RequireTargetsRole(role);
+        var (signingRole, chain) = Delegator(role);
+        var listed = Snapshot!.Meta.GetValueOrDefault(role)
             ?? throw new TufException($"snapshot does not list {role}");
         listed.Verify(data.Span, role, TufRoles.Snapshot, _options.CompareListedLengths);
         var targets = MetadataReader.ReadTargets(data, role);
         signingRole.Verify(targets);
-        if (listed.Version is { } expected && expected != targets.Version)
+        LoadTargets(role, targets, listed, signingRole, chain);
+        return targets;
+    }
+
+    /// <summary>
+    /// Loads targets role <paramref name="role"/> as verified before instead of downloading it, when the trusted
+    /// snapshot lists it with the same hashes, length and version as the snapshot it was verified under, and its
+    /// delegator (root, or the loaded parent) assigns it the same keys and threshold. Version, rollback, expiry,
+    /// depth and the delegation chain are checked and built as in <see cref="UpdateDelegatedTargets"/>.
+    /// </summary>
+    /// <returns>False when the set was not resumed, the role was not verified before, or it changed: the caller
+    /// downloads it and calls <see cref="UpdateDelegatedTargets"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="role"/> is not a targets role name.</exception>
+    /// <exception cref="InvalidOperationException">The snapshot or the parent is not loaded, or the role already is.</exception>
+    /// <exception cref="TufException">The metadata is not acceptable (expired, rolled back), or the parent does not
+    /// delegate to the role.</exception>
+    public bool TryReuseTargets(string role)
+    {
+        RequireTargetsRole(role);
+        if (_previous is not { } previous
+            || !previous.Targets.TryGetValue(role, out var targets)
+            || Snapshot!.Meta.GetValueOrDefault(role) is not { } listed
+            || previous.Snapshot.Meta.GetValueOrDefault(role) is not { } listedBefore
+            || !listed.DescribesSameFileAs(listedBefore))
         {
-            throw new BadVersionNumberException($"{role} has version {targets.Version}, but snapshot lists version {expected}");
+            return false;
         }
 
-        CheckRollback(role, targets.Version);
-        CheckExpiry(role, targets);
-        _targets[role] = targets;
-        _chains[role] = chain;
-        return targets;
+        var (signingRole, chain) = Delegator(role);
+        if (!signingRole.HasSameKeysAs(previous.SignedBy[role]))
+        {
+            return false;
+        }
+
+        LoadTargets(role, targets, listed, signingRole, chain);
+        return true;
+    }
+
+    /// <summary>
+    /// What this set has verified, to resume from later (<see cref="Resume"/>). Targets roles verified before and
+    /// not loaded again are kept while the snapshot and root are the same.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The timestamp, the snapshot or targets is not loaded.</exception>
+    public VerifiedCollection Freeze()
+    {
+        if (Timestamp is null || Snapshot is null || Targets is null)
+        {
+            throw new InvalidOperationException("only a set with timestamp, snapshot and targets loaded can be kept");
+        }
+
+        var targets = _targets.ToImmutableDictionary(StringComparer.Ordinal).ToBuilder();
+        var signedBy = _signedBy.ToImmutableDictionary(StringComparer.Ordinal).ToBuilder();
+        if (_previous is { } previous && ReferenceEquals(Snapshot, previous.Snapshot) && ReferenceEquals(Root, previous.Root))
+        {
+            foreach (var (role, metadata) in previous.Targets)
+            {
+                if (targets.TryAdd(role, metadata))
+                {
+                    signedBy[role] = previous.SignedBy[role];
+                }
+            }
+        }
+
+        return new VerifiedCollection
+        {
+            Gun = Gun,
+            Root = Root,
+            RootBytes = _rootBytes,
+            Timestamp = Timestamp,
+            TimestampBytes = _timestampBytes,
+            Snapshot = Snapshot,
+            Targets = targets.ToImmutable(),
+            SignedBy = signedBy.ToImmutable(),
+            Options = _options,
+        };
     }
 
     /// <summary>The loaded metadata of targets role <paramref name="role"/>, or null.</summary>
@@ -363,6 +480,108 @@ internal sealed class TrustedMetadataSet
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Connaisseur (notaryserver/repo.go validateRoot): every pinned key must have made at least one valid
+    /// signature over root; key IDs are not compared because root names the key by its certificate's ID.
+    /// </summary>
+    private static void RequirePinnedSignatures(RootMetadata root, IReadOnlyList<PublicKeyTrustRoot> pinnedKeys)
+    {
+        if (root.Signatures.IsEmpty)
+        {
+            throw new UnsignedMetadataException("root has no signatures");
+        }
+
+        foreach (var pinned in pinnedKeys)
+        {
+            var signed = false;
+            foreach (var signature in root.Signatures)
+            {
+                if (SignatureMethods.Verify(pinned.Key, signature.Method, root.SignedBytes.Span, signature.Value))
+                {
+                    signed = true;
+                    break;
+                }
+            }
+
+            if (!signed)
+            {
+                throw new UnsignedMetadataException($"root is not signed by trust root \"{pinned.Name}\"");
+            }
+        }
+    }
+
+    private void LoadSnapshot(SnapshotMetadata snapshot, SigningRole signingRole, bool checkRootHash)
+    {
+        if (Timestamp!.Snapshot.Version is { } expected && expected != snapshot.Version)
+        {
+            throw new BadVersionNumberException($"snapshot has version {snapshot.Version}, but timestamp lists version {expected}");
+        }
+
+        CheckRollback(TufRoles.Snapshot, snapshot.Version);
+        CheckExpiry(TufRoles.Snapshot, snapshot);
+        if (checkRootHash)
+        {
+            snapshot.Meta[TufRoles.Root].Verify(_rootBytes.Span, TufRoles.Root, TufRoles.Snapshot, _options.CompareListedLengths);
+        }
+
+        Snapshot = snapshot;
+        _signedBy[TufRoles.Snapshot] = signingRole;
+    }
+
+    private void RequireTargetsRole(string role)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        if (role != TufRoles.Targets && !TufRoles.IsDelegation(role))
+        {
+            throw new ArgumentException($"\"{role}\" is not a targets role name", nameof(role));
+        }
+
+        if (Snapshot is null)
+        {
+            throw new InvalidOperationException($"{role} cannot be loaded before the snapshot");
+        }
+
+        if (_targets.ContainsKey(role))
+        {
+            throw new InvalidOperationException($"{role} is already loaded");
+        }
+    }
+
+    /// <summary>The keys and threshold that sign <paramref name="role"/>, and the delegations from targets down to it.</summary>
+    private (SigningRole SigningRole, ImmutableArray<DelegatedRole> Chain) Delegator(string role)
+    {
+        if (role == TufRoles.Targets)
+        {
+            return (Root.RoleFor(TufRoles.Targets), []);
+        }
+
+        var parentName = TufRoles.Parent(role);
+        if (TufRoles.Depth(role) > _options.MaxDelegationDepth)
+        {
+            throw new TufException($"{role} is nested more than {_options.MaxDelegationDepth} levels deep");
+        }
+
+        var parent = _targets.GetValueOrDefault(parentName)
+            ?? throw new InvalidOperationException($"{role} cannot be loaded before {parentName}");
+        var delegation = parent.Delegations.Find(role)
+            ?? throw new TufException($"{parentName} does not delegate to {role}");
+        return (parent.Delegations.RoleFor(delegation), _chains[parentName].Add(delegation));
+    }
+
+    private void LoadTargets(string role, TargetsMetadata targets, FileMeta listed, SigningRole signingRole, ImmutableArray<DelegatedRole> chain)
+    {
+        if (listed.Version is { } expected && expected != targets.Version)
+        {
+            throw new BadVersionNumberException($"{role} has version {targets.Version}, but snapshot lists version {expected}");
+        }
+
+        CheckRollback(role, targets.Version);
+        CheckExpiry(role, targets);
+        _targets[role] = targets;
+        _chains[role] = chain;
+        _signedBy[role] = signingRole;
     }
 
     private void CheckRollback(string role, long version)
