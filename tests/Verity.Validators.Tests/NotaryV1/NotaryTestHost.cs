@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography.X509Certificates;
@@ -11,6 +10,7 @@ using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Registry;
 using Verity.Testing;
+using Verity.Testing.Registry;
 using Verity.Validators.NotaryV1;
 using Verity.Validators.NotaryV1.Tuf;
 
@@ -23,8 +23,7 @@ namespace Verity.Validators.Tests.NotaryV1;
 internal sealed class NotaryTestHost : IDisposable
 {
     private readonly ServiceProvider _provider;
-    private readonly MeterListener _listener;
-    private readonly ConcurrentQueue<(string Operation, string Server)> _requests = new();
+    private readonly RegistryRequestRecorder _recorder;
 
     public NotaryTestHost(
         Action<RegistryClientOptions>? configure = null,
@@ -49,36 +48,7 @@ internal sealed class NotaryTestHost : IDisposable
             configure?.Invoke(options);
         });
         _provider = services.BuildServiceProvider();
-        var meterFactory = _provider.GetRequiredService<IMeterFactory>();
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == "Verity.Registry" && instrument.Name == "verity.registry.requests")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            string? operation = null;
-            string? server = null;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "verity.registry.operation")
-                {
-                    operation = (string?)tag.Value;
-                }
-                else if (tag.Key == "server.address")
-                {
-                    server = (string?)tag.Value;
-                }
-            }
-
-            _requests.Enqueue((operation ?? "?", server ?? "?"));
-        });
-        _listener.Start();
+        _recorder = new RegistryRequestRecorder(_provider.GetRequiredService<IMeterFactory>());
         Factory = new NotaryV1ValidatorFactory(
             _provider.GetRequiredService<IAuthenticatedServerClientFactory>(),
             time ?? TimeProvider.System,
@@ -89,12 +59,12 @@ internal sealed class NotaryTestHost : IDisposable
     public NotaryV1ValidatorFactory Factory { get; }
 
     /// <summary>Round trips so far, by metrics operation (<c>notary</c>, <c>token</c>, <c>manifest</c>…).</summary>
-    public int Count(string operation) => _requests.Count(r => r.Operation == operation);
+    public int Count(string operation) => _recorder.CountOf(operation);
 
     /// <summary>Round trips so far, of every kind.</summary>
-    public int RequestCount => _requests.Count;
+    public int RequestCount => _recorder.Count;
 
-    public void ResetCount() => _requests.Clear();
+    public void ResetCount() => _recorder.Clear();
 
     /// <summary>A validator for <paramref name="host"/> pinning <paramref name="trustRoots"/>.</summary>
     public IValidator Validator(
@@ -137,7 +107,7 @@ internal sealed class NotaryTestHost : IDisposable
 
     public void Dispose()
     {
-        _listener.Dispose();
+        _recorder.Dispose();
         _provider.Dispose();
     }
 }

@@ -205,7 +205,7 @@ public sealed class NotaryV1ValidatorServerTests : IClassFixture<TestbedTrustDat
             await Validator(host, server).ValidateAsync(Image("signed"), NotaryTestHost.Rule(), Ct));
 
         Assert.Equal($"root.json of GUN \"{Gun}\": Notary server {server.Authority} did not answer within 0.3 s (2 attempts)", e.Message);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(600), TimeSpan.FromSeconds(4));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(540), TimeSpan.FromSeconds(4));
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class NotaryV1ValidatorServerTests : IClassFixture<TestbedTrustDat
             await Validator(host, server).ValidateAsync(Image("signed"), NotaryTestHost.Rule(), Ct));
 
         Assert.Equal($"Notary server {server.Authority} did not deliver the trust data of GUN \"{Gun}\" within 1 s", e.Message);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(4));
     }
 
     [Fact]
