@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http;
 using Verity.Testing.Registry;
 
@@ -25,8 +24,7 @@ public sealed class FakeNotaryServer : IAsyncDisposable
     private readonly FakeNotaryServerOptions _options;
     private readonly ConcurrentDictionary<(string Gun, string Role), byte[]> _files = new();
     private readonly FakeTokenAuthority _authority;
-    private readonly Lock _faultsLock = new();
-    private ImmutableArray<IRegistryFault> _faults = [];
+    private readonly FaultList _faults = new();
     private TestHttpServer? _server;
 
     private FakeNotaryServer(FakeNotaryServerOptions options)
@@ -112,21 +110,13 @@ public sealed class FakeNotaryServer : IAsyncDisposable
     public T AddFault<T>(T fault)
         where T : IRegistryFault
     {
-        lock (_faultsLock)
-        {
-            _faults = _faults.Add(fault);
-        }
-
-        return fault;
+        return _faults.Add(fault);
     }
 
     /// <summary>Removes all faults.</summary>
     public void ClearFaults()
     {
-        lock (_faultsLock)
-        {
-            _faults = [];
-        }
+        _faults.Clear();
     }
 
     /// <summary>Forgets the recorded requests.</summary>
@@ -137,12 +127,9 @@ public sealed class FakeNotaryServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        foreach (var fault in _faults)
+        if (await _faults.TryHandleAsync(context))
         {
-            if (await fault.TryHandleAsync(context))
-            {
-                return;
-            }
+            return;
         }
 
         var path = context.Request.Path.Value ?? "/";

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -26,8 +25,7 @@ public sealed class FakeRegistry : IAsyncDisposable
     private readonly FakeRegistryOptions _options;
     private readonly ConcurrentDictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
     private readonly FakeTokenAuthority _authority;
-    private readonly Lock _faultsLock = new();
-    private ImmutableArray<IRegistryFault> _faults = [];
+    private readonly FaultList _faults = new();
     private TestHttpServer? _server;
 
     private FakeRegistry(FakeRegistryOptions options)
@@ -123,21 +121,13 @@ public sealed class FakeRegistry : IAsyncDisposable
     public T AddFault<T>(T fault)
         where T : IRegistryFault
     {
-        lock (_faultsLock)
-        {
-            _faults = _faults.Add(fault);
-        }
-
-        return fault;
+        return _faults.Add(fault);
     }
 
     /// <summary>Removes all faults.</summary>
     public void ClearFaults()
     {
-        lock (_faultsLock)
-        {
-            _faults = [];
-        }
+        _faults.Clear();
     }
 
     /// <summary>Invalidates every issued token (the registry will answer 401 to them).</summary>
@@ -153,12 +143,9 @@ public sealed class FakeRegistry : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        foreach (var fault in _faults)
+        if (await _faults.TryHandleAsync(context))
         {
-            if (await fault.TryHandleAsync(context))
-            {
-                return;
-            }
+            return;
         }
 
         var path = context.Request.Path.Value ?? "/";
