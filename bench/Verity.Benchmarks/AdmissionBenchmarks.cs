@@ -51,7 +51,8 @@ public class AdmissionBenchmarks
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddVerityCore(new AdmissionOptions());
         _services = services.BuildServiceProvider();
-        _services.GetRequiredService<PolicySnapshotProvider>().Use(ConfigLoader.Parse(Config, "bench.yaml"));
+        var snapshots = _services.GetRequiredService<PolicySnapshotProvider>();
+        snapshots.Use(snapshots.Loader.Parse(Config, "bench.yaml"));
         _handler = _services.GetRequiredService<AdmissionHandler>();
         _deployment = Encoding.UTF8.GetBytes(Deployment("nginx:1.27", "registry.k8s.io/pause:3.9", "ghcr.io/acme/app:2.1").ToJsonString());
     }

@@ -14,4 +14,7 @@ public sealed record KeyReferenceTrustRoot : TrustRoot
 
     /// <summary>The reference, e.g. <c>k8s://ns/name</c>.</summary>
     public Uri Reference { get; }
+
+    /// <inheritdoc/>
+    public override string SignerId => "ref:" + Reference;
 }

@@ -12,4 +12,7 @@ public sealed record KeylessTrustRoot : TrustRoot
 
     /// <summary>The identity the certificate must carry.</summary>
     public KeylessIdentity Identity { get; }
+
+    /// <inheritdoc/>
+    public override string SignerId => "keyless:" + Identity.ToString();
 }

@@ -12,4 +12,7 @@ public sealed record PublicKeyTrustRoot : TrustRoot
 
     /// <summary>The key.</summary>
     public VerificationKey Key { get; }
+
+    /// <inheritdoc/>
+    public override string SignerId => "key:" + Key.Fingerprint();
 }

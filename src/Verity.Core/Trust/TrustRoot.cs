@@ -17,4 +17,12 @@ public abstract record TrustRoot
 
     /// <summary>The name rules refer to with <c>with.trustRoot</c>.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// What makes this root a signer of its own: two roots with the same identity (the same key configured under
+    /// two names) are one signer when signatures are counted toward a threshold.
+    /// </summary>
+    /// <remarks>Public keys: the SHA-256 of their normalised SubjectPublicKeyInfo; certificates: the SHA-256 of their
+    /// DER; keyless: the identity's issuer and subject; references: the reference.</remarks>
+    public abstract string SignerId { get; }
 }

@@ -24,6 +24,13 @@ public interface IValidator
     bool IsCacheable { get; }
 
     /// <summary>
+    /// Whether the outcome depends on evidence about the image (signatures, trust data). A validator that decides
+    /// on configuration alone (<c>static</c>) is evaluated even for unchanged images, since it costs nothing and a
+    /// deny must stay a deny, and its denials name the rule that chose it.
+    /// </summary>
+    bool ReadsEvidence => true;
+
+    /// <summary>
     /// Validates <paramref name="image"/> under the options of the rule that matched it.
     /// </summary>
     /// <returns>Trusted with the verified digest, or denied with a reason.</returns>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Trust;
@@ -33,7 +32,7 @@ namespace Verity.Validators.Cosign;
 /// </list>
 /// <para>Multi-platform images: the signed digest must be the digest the reference resolves to, usually the image
 /// index, as cosign signs and checks it. A platform manifest referenced by its own digest is not covered by a
-/// signature of its index. With <see cref="RuleOptions.AcceptSignedPlatforms"/>, an index without a valid signature of
+/// signature of its index. With <see cref="CosignRuleOptions.AcceptSignedPlatforms"/>, an index without a valid signature of
 /// its own is trusted when every platform manifest it lists is (BuildKit attestation manifests, annotated
 /// <c>vnd.docker.reference.type: attestation-manifest</c>, are not images and are skipped); the workload is still
 /// pinned to the index digest, so nodes pull exactly the platform manifests that were checked.</para>
@@ -72,7 +71,7 @@ public sealed class CosignValidator : IValidator
     public string Name => _definition.Name;
 
     /// <inheritdoc/>
-    public string Type => CosignValidatorDefinition.TypeName;
+    public string Type => CosignValidatorType.TypeName;
 
     /// <inheritdoc/>
     public bool IsCacheable => true;
@@ -82,7 +81,8 @@ public sealed class CosignValidator : IValidator
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
-        if (!CosignPolicy.TrySelect(_definition.TrustRoots, options, out var requirement, out var error))
+        var cosignOptions = options as CosignRuleOptions ?? CosignRuleOptions.Default with { Mode = options.Mode };
+        if (!CosignPolicy.TrySelect(_definition.TrustRoots, cosignOptions, out var requirement, out var error))
         {
             return new ValidationOutcome.Denied(error);
         }
@@ -103,9 +103,9 @@ public sealed class CosignValidator : IValidator
             throw Unavailable(image, e);
         }
 
-        var verification = CosignVerificationOptions.From(options);
+        var verification = CosignVerificationOptions.From(cosignOptions);
         var outcome = await ValidateDigestAsync(image, digest, requirement, verification, cancellationToken);
-        if (outcome is ValidationOutcome.Denied denied && options.AcceptSignedPlatforms)
+        if (outcome is ValidationOutcome.Denied denied && cosignOptions.AcceptSignedPlatforms)
         {
             return await ValidatePlatformsAsync(image, digest, requirement, verification, denied, cancellationToken);
         }
@@ -114,7 +114,7 @@ public sealed class CosignValidator : IValidator
     }
 
     private async Task<ValidationOutcome> ValidateDigestAsync(
-        ImageReference image, Digest digest, CosignRequirement requirement, CosignVerificationOptions options, CancellationToken cancellationToken)
+        ImageReference image, Digest digest, TrustRootSelection requirement, CosignVerificationOptions options, CancellationToken cancellationToken)
     {
         DiscoveryResult found;
         try
@@ -143,7 +143,7 @@ public sealed class CosignValidator : IValidator
     private async Task<ValidationOutcome> ValidatePlatformsAsync(
         ImageReference image,
         Digest index,
-        CosignRequirement requirement,
+        TrustRootSelection requirement,
         CosignVerificationOptions options,
         ValidationOutcome.Denied indexDenial,
         CancellationToken cancellationToken)
@@ -207,7 +207,7 @@ public sealed class CosignValidator : IValidator
         return resolved.MoveToImmutable();
     }
 
-    private static string Roots(CosignRequirement requirement)
+    private static string Roots(TrustRootSelection requirement)
     {
         var names = string.Join(", ", requirement.TrustRoots.Select(r => $"\"{r.Name}\""));
         return requirement.TrustRoots.Length == 1 ? "trust root " + names : "trust roots " + names;

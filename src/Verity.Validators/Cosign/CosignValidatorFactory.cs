@@ -1,4 +1,3 @@
-using Verity.Core.Configuration;
 using Verity.Core.Validation;
 using Verity.Registry;
 using Verity.Validators.Cosign.Keys;
@@ -9,10 +8,10 @@ namespace Verity.Validators.Cosign;
 /// <summary>Builds <see cref="CosignValidator"/>s: one registry client and one set of trusted material per validator.</summary>
 /// <remarks>
 /// The trusted material is the Sigstore public-good root shipped with Verity, with the validator's <c>host</c>
-/// overrides (<see cref="TrustedMaterial.ForValidator"/>); the registry client carries the validator's <c>auth</c>
+/// overrides (<see cref="TrustedMaterial.WithConnaisseurHost"/>); the registry client carries the validator's <c>auth</c>
 /// and <c>cert</c>. Nothing is fetched here.
 /// </remarks>
-public sealed class CosignValidatorFactory : IValidatorFactory
+public sealed class CosignValidatorFactory
 {
     private readonly IRegistryClientFactory _registries;
     private readonly IKeyReferenceResolver _keys;
@@ -26,16 +25,10 @@ public sealed class CosignValidatorFactory : IValidatorFactory
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
-    /// <inheritdoc/>
-    public string Type => CosignValidatorDefinition.TypeName;
-
-    /// <inheritdoc/>
-    public IValidator Create(ValidatorDefinition definition)
+    /// <summary>Builds the validator of <paramref name="cosign"/>; does no I/O.</summary>
+    public IValidator Create(CosignValidatorDefinition cosign)
     {
-        if (definition is not CosignValidatorDefinition cosign)
-        {
-            throw new ArgumentException($"expected a cosign validator definition, got {definition?.Type}", nameof(definition));
-        }
+        ArgumentNullException.ThrowIfNull(cosign);
 
         var registry = _registries.Create(new RegistryClientSettings
         {
@@ -43,6 +36,6 @@ public sealed class CosignValidatorFactory : IValidatorFactory
             Auth = cosign.Auth,
             CaCertificates = cosign.CaCertificates,
         });
-        return new CosignValidator(cosign, TrustedMaterial.ForValidator(cosign), registry, _keys, _time);
+        return new CosignValidator(cosign, TrustedMaterial.PublicGood.WithConnaisseurHost(cosign.RekorPublicKey, cosign.FulcioRoots, cosign.CtLogPublicKey), registry, _keys, _time);
     }
 }

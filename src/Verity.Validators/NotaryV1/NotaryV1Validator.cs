@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Trust;
@@ -61,7 +60,7 @@ public sealed class NotaryV1Validator : IValidator
     public string Name => _definition.Name;
 
     /// <inheritdoc/>
-    public string Type => NotaryV1ValidatorDefinition.TypeName;
+    public string Type => NotaryV1ValidatorType.TypeName;
 
     /// <inheritdoc/>
     public bool IsCacheable => true;
@@ -71,13 +70,14 @@ public sealed class NotaryV1Validator : IValidator
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
-        var trustRootName = options.TrustRoot ?? "default";
-        var trustRoots = trustRootName == "*" ? _trustRoots : [.. _trustRoots.Where(r => r.Name == trustRootName)];
-        if (trustRoots.IsEmpty)
+        var notaryOptions = options as NotaryV1RuleOptions ?? NotaryV1RuleOptions.Default with { Mode = options.Mode };
+        if (!TrustRootSelection.TrySelect(_definition.TrustRoots, notaryOptions, out var selection, out _))
         {
             // The configuration loader refuses such rules; this guards snapshots built some other way.
-            return new ValidationOutcome.Denied($"validator \"{Name}\" has no trust root \"{trustRootName}\"");
+            return new ValidationOutcome.Denied($"validator \"{Name}\" has no trust root \"{notaryOptions.TrustRoot ?? TrustRootSelection.DefaultTrustRoot}\"");
         }
+
+        var trustRoots = _trustRoots.Where(r => selection.TrustRoots.Any(s => s.Name == r.Name)).ToImmutableArray();
 
         var gun = image.Name;
         var request = new NotaryTrustRequest
@@ -86,7 +86,7 @@ public sealed class NotaryV1Validator : IValidator
             TrustRoots = trustRoots,
             Tag = image.Tag,
             Digest = image.Digest,
-            Delegations = options.Delegations,
+            Delegations = notaryOptions.Delegations,
             Server = _server,
         };
         var fetch = new NotaryTrustDataFetch(_client, gun);

@@ -16,7 +16,7 @@ namespace Verity.Validators.NotaryV1;
 /// Each validator's Notary client uses the validator's <c>auth</c> (credentials without a registry apply to the
 /// Notary host) and <c>cert</c>; a host given as <c>http://</c> is spoken to over plain HTTP, as Connaisseur does.
 /// </remarks>
-public sealed class NotaryV1ValidatorFactory : IValidatorFactory
+public sealed class NotaryV1ValidatorFactory
 {
     /// <summary>The longest one validation may spend downloading trust data: well inside the 28 s admission deadline,
     /// so a stalled server gives a denial that names it rather than a request timeout.</summary>
@@ -47,16 +47,11 @@ public sealed class NotaryV1ValidatorFactory : IValidatorFactory
     /// <summary>The verified trust data every validator of this factory shares.</summary>
     internal NotaryTrustCache Cache => _cache;
 
-    /// <inheritdoc/>
-    public string Type => NotaryV1ValidatorDefinition.TypeName;
-
-    /// <inheritdoc/>
-    public IValidator Create(ValidatorDefinition definition)
+    /// <summary>Builds the validator of <paramref name="notary"/>; does no I/O.</summary>
+    /// <exception cref="ConfigurationException">The definition cannot be used.</exception>
+    public IValidator Create(NotaryV1ValidatorDefinition notary)
     {
-        if (definition is not NotaryV1ValidatorDefinition notary)
-        {
-            throw new ArgumentException($"expected a notaryv1 validator definition, got {definition?.Type}", nameof(definition));
-        }
+        ArgumentNullException.ThrowIfNull(notary);
 
         var roots = ImmutableArray.CreateBuilder<PublicKeyTrustRoot>(notary.TrustRoots.Length);
         foreach (var root in notary.TrustRoots)

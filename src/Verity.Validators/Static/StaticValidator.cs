@@ -1,4 +1,3 @@
-using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Validation;
@@ -27,10 +26,13 @@ public sealed class StaticValidator : IValidator
     public string Name => _definition.Name;
 
     /// <inheritdoc/>
-    public string Type => StaticValidatorDefinition.TypeName;
+    public string Type => StaticValidatorType.TypeName;
 
     /// <inheritdoc/>
     public bool IsCacheable => false;
+
+    /// <inheritdoc/>
+    public bool ReadsEvidence => false;
 
     /// <inheritdoc/>
     public ValueTask<ValidationOutcome> ValidateAsync(ImageReference image, RuleOptions options, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Verity.Core.Configuration;
-using Verity.Hosting;
 using Verity.Logging;
 using Verity.Workloads;
 

@@ -3,7 +3,6 @@ using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Validation;
-using Verity.Hosting;
 using Verity.Logging;
 
 namespace Verity.Admission;
@@ -74,8 +73,8 @@ internal sealed class ImageVerifier
             Allowed = false,
         };
 
-        // Static validators are never skipped: they cost nothing and a deny must stay a deny.
-        if (unchanged && validator.Type != StaticValidatorDefinition.TypeName)
+        // Validators that read no evidence (static) are never skipped: they cost nothing and a deny must stay a deny.
+        if (unchanged && validator.ReadsEvidence)
         {
             return verdict with { Allowed = true, Digest = reference.Digest, Skipped = "unchanged image reference" };
         }
@@ -130,7 +129,7 @@ internal sealed class ImageVerifier
             case ValidationOutcome.Denied denied:
                 return verdict with
                 {
-                    Reason = validator.Type == StaticValidatorDefinition.TypeName
+                    Reason = !validator.ReadsEvidence
                         ? $"{denied.Reason} using rule \"{rule.Pattern.Original}\""
                         : denied.Reason,
                 };

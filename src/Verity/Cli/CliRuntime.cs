@@ -38,14 +38,15 @@ internal sealed class CliRuntime : IDisposable
     /// <exception cref="ConfigurationException">The configuration cannot be used.</exception>
     public static CliRuntime Start(string configFile, string? logLevel)
     {
-        var configuration = ConfigLoader.Load(configFile);
         var services = new ServiceCollection();
         services.AddLogging(logging => VerityLogging.Configure(logging, logLevel ?? "warn", "json", toStandardError: true));
         services.AddVerityCore(new AdmissionOptions());
         var provider = services.BuildServiceProvider();
         try
         {
-            var snapshot = provider.GetRequiredService<PolicySnapshotProvider>().Use(configuration);
+            var snapshots = provider.GetRequiredService<PolicySnapshotProvider>();
+            var configuration = snapshots.Loader.Load(configFile);
+            var snapshot = snapshots.Use(configuration);
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("Verity");
             foreach (var warning in configuration.Warnings)
             {

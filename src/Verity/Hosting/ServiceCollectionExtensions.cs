@@ -2,34 +2,42 @@ using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Admission;
 using Verity.Caching;
-using Verity.Core.Validation;
+using Verity.Core.Configuration;
+using Verity.Validators;
 using Verity.Registry;
-using Verity.Validators.Cosign;
 using Verity.Validators.Cosign.Keys;
-using Verity.Validators.NotaryV1;
-using Verity.Validators.Static;
 
 namespace Verity.Hosting;
 
 /// <summary>Registers Verity's admission pipeline and validators.</summary>
 internal static class ServiceCollectionExtensions
 {
+    /// <summary>Registers a validator type and the services it needs; a type registered twice is an error when the registry is built.</summary>
+    public static IServiceCollection AddValidatorType(this IServiceCollection services, IValidatorType type)
+    {
+        type.AddServices(services);
+        services.AddSingleton(type);
+        return services;
+    }
+
     public static IServiceCollection AddVerityCore(this IServiceCollection services, AdmissionOptions options)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddVerityRegistry();
-        services.AddSingleton<IValidatorFactory, StaticValidatorFactory>();
-        services.AddSingleton<IValidatorFactory, NotaryV1ValidatorFactory>();
-
         // cosign: k8s:// key references are read through the API server; the in-cluster client is made on first use.
         services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.InClusterConfig()));
         services.TryAddSingleton<IKeyReferenceResolver>(sp =>
             new KubernetesKeyReferenceResolver(sp.GetRequiredService<IKubernetes>, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IValidatorFactory, CosignValidatorFactory>();
 
-        services.AddSingleton<ValidatorRegistry>();
-        services.AddSingleton<PolicySnapshotProvider>();
+        foreach (var type in BuiltInValidatorTypes.All)
+        {
+            services.AddValidatorType(type);
+        }
+
+        services.AddSingleton(sp => new ValidatorTypeRegistry(sp.GetServices<IValidatorType>()));
+        services.AddSingleton<ConfigLoader>();
+        services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VerdictCache>();
         services.AddSingleton<ImageVerifier>();
         services.AddSingleton<AdmissionHandler>();

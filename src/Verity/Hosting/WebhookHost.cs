@@ -21,11 +21,7 @@ internal static class WebhookHost
     /// <exception cref="ConfigurationException">The configuration cannot be loaded.</exception>
     public static WebApplication Build(ServeOptions options, Action<IServiceCollection>? configureServices = null)
     {
-        // Read the configuration first: a broken file stops the server before it listens.
-        var configuration = ConfigLoader.Load(options.ConfigFile);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        VerityLogging.Configure(builder.Logging, options.LogLevel ?? configuration.Logging.Level, configuration.Logging.Format);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 
         var admission = new AdmissionOptions();
@@ -45,6 +41,15 @@ internal static class WebhookHost
         }
 
         configureServices?.Invoke(builder.Services);
+
+        // Read the configuration before anything listens: a broken file stops the server here. The types are the
+        // ones registered above (the container's loader reads with the same ones).
+        var types = builder.Services
+            .Where(d => d.ServiceType == typeof(IValidatorType) && d.ImplementationInstance is IValidatorType)
+            .Select(d => (IValidatorType)d.ImplementationInstance!);
+        var configuration = new ConfigLoader(new ValidatorTypeRegistry(types)).Load(options.ConfigFile);
+        builder.Logging.ClearProviders();
+        VerityLogging.Configure(builder.Logging, options.LogLevel ?? configuration.Logging.Level, configuration.Logging.Format);
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Verity.Tls");

@@ -1,4 +1,7 @@
 using Verity.Core.Configuration;
+using Verity.Core.Policy;
+using Verity.Validators.Cosign;
+using Verity.Validators.NotaryV1;
 using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Testing;
@@ -13,15 +16,15 @@ public sealed class ConfigLoaderTests
 
     private static ConfigurationException LoadFails(string path)
     {
-        return Assert.Throws<ConfigurationException>(() => ConfigLoader.Load(path));
+        return Assert.Throws<ConfigurationException>(() => TestConfig.Loader.Load(path));
     }
 
-    private static VerityConfiguration Parse(string yaml) => ConfigLoader.Parse(yaml, "inline.yaml");
+    private static VerityConfiguration Parse(string yaml) => TestConfig.Loader.Parse(yaml, "inline.yaml");
 
     [Fact]
     public void Load_ConnaisseurChartValues_LoadsV3Layout()
     {
-        var config = ConfigLoader.Load(SharedFixtures.Path("connaisseur", "charts", "connaisseur", "values.yaml"));
+        var config = TestConfig.Loader.Load(SharedFixtures.Path("connaisseur", "charts", "connaisseur", "values.yaml"));
 
         Assert.Equal(ConfigLayout.HelmValuesV3, config.Layout);
         Assert.Equal(["allow", "deny", "dockerhub"], config.Validators.Select(v => v.Name));
@@ -31,7 +34,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal("sse", root.Name);
         Assert.Equal(KeyAlgorithm.EcdsaP256, root.Key.Algorithm);
         Assert.Equal(4, config.Policy.Rules.Length);
-        Assert.Equal("sse", config.Policy.Rules[2].Options.TrustRoot);
+        Assert.Equal("sse", ((TrustRootRuleOptions)config.Policy.Rules[2].Options).TrustRoot);
         Assert.True(config.Features.AutomaticChildApproval);
         Assert.False(config.Features.DetectionMode);
         Assert.Equal(NamespacedValidationMode.Ignore, config.Features.NamespacedValidation);
@@ -45,7 +48,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Load_ConnaisseurSample_LoadsBareLayoutWithAlerting()
     {
-        var config = ConfigLoader.Load(Fixture("00_sample.yaml"));
+        var config = TestConfig.Loader.Load(Fixture("00_sample.yaml"));
 
         Assert.Equal(ConfigLayout.Bare, config.Layout);
         Assert.Equal(3, config.Validators.Length);
@@ -99,7 +102,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Load_ValidationModesFixture_Loads()
     {
-        var config = ConfigLoader.Load(Fixture("13_validation_modes.yaml"));
+        var config = TestConfig.Loader.Load(Fixture("13_validation_modes.yaml"));
         var rule = config.Policy.Rules.Single(r => r.Pattern.Original == "docker.io/securesystemsengineering/sample:v1");
         Assert.Equal(Verity.Core.Policy.ValidationMode.InsecureValidateOnly, rule.Options.Mode);
     }
@@ -114,7 +117,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Load_V2BlogPostValues_LoadsWithSnakeCaseKeysAndTopLevelFeatures()
     {
-        var config = ConfigLoader.Load(TestData("v2-blog-post.yaml"));
+        var config = TestConfig.Loader.Load(TestData("v2-blog-post.yaml"));
 
         Assert.Equal(ConfigLayout.HelmValuesV2, config.Layout);
         Assert.Equal(5, config.Validators.Length);
@@ -125,7 +128,7 @@ public sealed class ConfigLoaderTests
         var acr = Assert.IsType<NotaryV1ValidatorDefinition>(config.FindValidator("acr"));
         Assert.True(acr.IsAcr);
         Assert.Equal("myuser", acr.Auth!.Username);
-        Assert.Equal("mykey", config.Policy.Rules[3].Options.TrustRoot);
+        Assert.Equal("mykey", ((TrustRootRuleOptions)config.Policy.Rules[3].Options).TrustRoot);
         Assert.True(config.Features.DetectionMode);
         Assert.Equal(NamespacedValidationMode.Validate, config.Features.NamespacedValidation);
         Assert.False(config.Features.AutomaticChildApproval);
@@ -139,7 +142,7 @@ public sealed class ConfigLoaderTests
     [Fact]
     public void Load_BareFile_ReadsFeatures()
     {
-        var config = ConfigLoader.Load(TestData("bare.yaml"));
+        var config = TestConfig.Loader.Load(TestData("bare.yaml"));
         Assert.Equal(ConfigLayout.Bare, config.Layout);
         Assert.Equal(ResourceValidationMode.PodsOnly, config.Features.ResourceValidationMode);
         Assert.Equal(0, config.Features.CacheExpirySeconds);
@@ -277,8 +280,8 @@ public sealed class ConfigLoaderTests
                   acceptSignedPlatforms: true
             """);
 
-        Assert.False(config.Policy.Rules[0].Options.AcceptSignedPlatforms);
-        Assert.True(config.Policy.Rules[1].Options.AcceptSignedPlatforms);
+        Assert.False(((CosignRuleOptions)config.Policy.Rules[0].Options).AcceptSignedPlatforms);
+        Assert.True(((CosignRuleOptions)config.Policy.Rules[1].Options).AcceptSignedPlatforms);
         Assert.Contains(config.Warnings, w => w.Path == "policy[2].with.acceptSignedPlatforms" && w.Message.Contains("cosign validators only", StringComparison.Ordinal));
     }
 
@@ -339,7 +342,7 @@ public sealed class ConfigLoaderTests
     {
         var auth = new RegistryAuth { Username = "me", Password = "hunter2", Registry = "r.io" };
         Assert.DoesNotContain("hunter2", auth.ToString(), StringComparison.Ordinal);
-        var config = ConfigLoader.Load(TestData("v2-blog-post.yaml"));
+        var config = TestConfig.Loader.Load(TestData("v2-blog-post.yaml"));
         Assert.DoesNotContain("s3cr3t", config.FindValidator("acr")!.ToString(), StringComparison.Ordinal);
     }
 }

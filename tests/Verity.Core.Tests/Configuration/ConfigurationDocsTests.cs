@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Verity.Core.Configuration;
 using Verity.Testing;
 
 namespace Verity.Core.Tests.Configuration;
@@ -12,7 +11,7 @@ public sealed partial class ConfigurationDocsTests
     [Fact]
     public void EveryKeyFile_Loads()
     {
-        var config = ConfigLoader.Load(EveryKey);
+        var config = TestConfig.Loader.Load(EveryKey);
         Assert.Empty(config.Warnings);
         Assert.Equal(4, config.Validators.Length);
     }

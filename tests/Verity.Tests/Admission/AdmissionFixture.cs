@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Verity.Admission;
 using Verity.Core.Configuration;
-using Verity.Core.Validation;
 using Verity.Hosting;
 
 namespace Verity.Tests.Admission;
@@ -25,11 +24,10 @@ internal sealed class AdmissionFixture : IDisposable
 
         services.AddVerityCore(options ?? new AdmissionOptions());
         Factory = new MockValidatorFactory();
-        services.RemoveAll<IValidatorFactory>();
-        services.AddSingleton<IValidatorFactory>(Factory);
+        Factory.ReplaceStatic(services);
         _services = services.BuildServiceProvider();
         Snapshots = _services.GetRequiredService<PolicySnapshotProvider>();
-        Snapshots.Use(ConfigLoader.Parse(configYaml, "test.yaml"));
+        Snapshots.Use(Snapshots.Loader.Parse(configYaml, "test.yaml"));
         Handler = _services.GetRequiredService<AdmissionHandler>();
         Verifier = _services.GetRequiredService<ImageVerifier>();
         Cache = _services.GetRequiredService<Verity.Caching.VerdictCache>();

@@ -2,6 +2,7 @@ using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Validation;
+using Microsoft.Extensions.DependencyInjection;
 using Verity.Validators.Static;
 
 namespace Verity.Tests.Admission;
@@ -54,16 +55,39 @@ internal sealed class MockValidator : IValidator
     }
 }
 
-/// <summary>Builds static validators, except the one named <c>mock</c>, which becomes a <see cref="MockValidator"/>.</summary>
-internal sealed class MockValidatorFactory : IValidatorFactory
+/// <summary>
+/// The <c>static</c> type, except that the validator named <c>mock</c> becomes a <see cref="MockValidator"/>.
+/// </summary>
+internal sealed class MockValidatorFactory : IValidatorType
 {
-    private readonly StaticValidatorFactory _static = new();
+    private readonly StaticValidatorType _static = new();
 
     public MockValidator? Mock { get; private set; }
 
-    public string Type => StaticValidatorDefinition.TypeName;
+    public string Name => _static.Name;
 
-    public IValidator Create(ValidatorDefinition definition)
+    public IReadOnlyCollection<string> RuleOptionKeys => ((IValidatorType)_static).RuleOptionKeys;
+
+    /// <summary>Puts this type in place of the registered <c>static</c> type.</summary>
+    public void ReplaceStatic(IServiceCollection services)
+    {
+        foreach (var existing in services.Where(d => d.ServiceType == typeof(IValidatorType) && d.ImplementationInstance is StaticValidatorType).ToList())
+        {
+            services.Remove(existing);
+        }
+
+        services.AddSingleton<IValidatorType>(this);
+    }
+
+    public ValidatorDefinition? ReadValidator(string name, ConfigSection section) => ((IValidatorType)_static).ReadValidator(name, section);
+
+    public RuleOptions? ReadRuleOptions(ConfigSection with, ValidatorDefinition validator) => ((IValidatorType)_static).ReadRuleOptions(with, validator);
+
+    public void AddServices(IServiceCollection services)
+    {
+    }
+
+    public IValidator Create(ValidatorDefinition definition, IServiceProvider services)
     {
         if (definition.Name == "mock")
         {
@@ -71,6 +95,6 @@ internal sealed class MockValidatorFactory : IValidatorFactory
             return Mock;
         }
 
-        return _static.Create(definition);
+        return ((IValidatorType)_static).Create(definition, services);
     }
 }

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Verity.Caching;
-using Verity.Core.Configuration;
 using Verity.Core.Validation;
 using static Verity.Tests.Admission.AdmissionRequests;
 
@@ -105,7 +104,7 @@ public sealed class VerdictCacheTests
         await Decide(fixture, Pod(Alice));
         var before = fixture.Factory.Mock!;
 
-        fixture.Snapshots.Use(ConfigLoader.Parse(Config("    expirySeconds: 30"), "reloaded.yaml"));
+        fixture.Snapshots.Use(TestConfig.Loader.Parse(Config("    expirySeconds: 30"), "reloaded.yaml"));
         await Decide(fixture, Pod(Alice));
 
         Assert.NotSame(before, fixture.Factory.Mock);

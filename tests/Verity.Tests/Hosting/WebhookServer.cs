@@ -1,7 +1,6 @@
 using System.Net.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Verity.Core.Validation;
 using Verity.Hosting;
 using Verity.Tests.Admission;
 
@@ -56,8 +55,7 @@ internal sealed class WebhookServer : IAsyncDisposable
             {
                 if (!realValidators)
                 {
-                    collection.RemoveAll<IValidatorFactory>();
-                    collection.AddSingleton<IValidatorFactory, MockValidatorFactory>();
+                    new MockValidatorFactory().ReplaceStatic(collection);
                 }
 
                 services?.Invoke(collection);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Registry;
 using Verity.Testing;
@@ -45,7 +44,7 @@ public sealed class BundleReferrerTests : IAsyncDisposable
         CosignPush.Referrer(registry, Repo, Signed, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
         _host.ResetCount();
 
-        var outcome = await Validator().ValidateAsync(Ref(registry, "signed"), new RuleOptions { TrustRoot = "testbed" }, Ct);
+        var outcome = await Validator().ValidateAsync(Ref(registry, "signed"), new CosignRuleOptions { TrustRoot = "testbed" }, Ct);
 
         Assert.Equal(Signed.ToString(), Outcome.Trusted(outcome));
         Assert.Contains(referrersApi ? "referrers 200" : "referrers 404", _host.Requests);
@@ -58,7 +57,7 @@ public sealed class BundleReferrerTests : IAsyncDisposable
         CosignPush.Referrer(registry, Repo, Signed, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
         var mallory = new KeylessTrustRoot("mallory", new KeylessIdentity { Issuer = Bed["TESTBED_KEYLESS_ISSUER"], Subject = Bed["TESTBED_KEYLESS_OTHER_SAN"] });
 
-        var outcome = await Validator(mallory).ValidateAsync(Ref(registry, "signed"), new RuleOptions { TrustRoot = "mallory" }, Ct);
+        var outcome = await Validator(mallory).ValidateAsync(Ref(registry, "signed"), new CosignRuleOptions { TrustRoot = "mallory" }, Ct);
 
         Assert.StartsWith("no signature by trust root \"mallory\": bundle 1: the certificate identity", Outcome.Denied(outcome), StringComparison.Ordinal);
     }
@@ -70,7 +69,7 @@ public sealed class BundleReferrerTests : IAsyncDisposable
         var other = Digest.Parse(registry.PutImage(Repo, "another image", "other"));
         CosignPush.Referrer(registry, Repo, other, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
 
-        var outcome = await Validator().ValidateAsync(Ref(registry, "other"), new RuleOptions { TrustRoot = "testbed" }, Ct);
+        var outcome = await Validator().ValidateAsync(Ref(registry, "other"), new CosignRuleOptions { TrustRoot = "testbed" }, Ct);
 
         Assert.Equal(
             $"no signature by trust root \"testbed\": bundle 1: the attestation's subjects do not include this image ({other})",

@@ -1,5 +1,5 @@
+using Verity.Validators.Cosign;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Validators.Cosign.TrustedRoot;
 
@@ -30,7 +30,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void MultiCosignedAlice_AliceWithoutTlog_TrustedWithSignedDigest()
     {
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, Alice, ConnaisseurCosign.Evidence(Alice));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, Alice, ConnaisseurCosign.Evidence(Alice));
 
         Assert.Equal("sha256:071bf7a986f1ca9cb2a1f0bc8392822a7777f90d58f2d2c6f271913e08de7c81", CosignRun.AssertTrusted(outcome).ToString());
     }
@@ -38,7 +38,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void MultiCosignedAlice_TlogRequired_DeniedForMissingEntry()
     {
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "alice" }, Alice, ConnaisseurCosign.Evidence(Alice));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "alice" }, Alice, ConnaisseurCosign.Evidence(Alice));
 
         var reason = CosignRun.AssertDenied(outcome);
         Assert.StartsWith("no signature by trust root \"alice\"", reason, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void MultiCosignedAliceBobCharlie_Threshold2_Trusted()
     {
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "*", Threshold = 2, VerifyInTransparencyLog = false }, AliceBobCharlie, ConnaisseurCosign.Evidence(AliceBobCharlie));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "*", Threshold = 2, VerifyInTransparencyLog = false }, AliceBobCharlie, ConnaisseurCosign.Evidence(AliceBobCharlie));
 
         Assert.Equal("sha256:bfec161fecb0a887df7cb85e4da327c65986ccda7060cf3cd92171c6c90d7533", CosignRun.AssertTrusted(outcome).ToString());
     }
@@ -56,7 +56,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void MultiCosignedAliceBobCharlie_Threshold3WithTwoRoots_DeniedAtTwoOfThree()
     {
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "*", Threshold = 3, VerifyInTransparencyLog = false }, AliceBobCharlie, ConnaisseurCosign.Evidence(AliceBobCharlie));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "*", Threshold = 3, VerifyInTransparencyLog = false }, AliceBobCharlie, ConnaisseurCosign.Evidence(AliceBobCharlie));
 
         Assert.Equal("validation threshold not reached (2/3)", CosignRun.AssertDenied(outcome));
     }
@@ -66,7 +66,7 @@ public sealed class ConnaisseurFixtureTests
     {
         TrustRoot[] roots = [.. AliceAndBob, ConnaisseurCosign.Key("charlie")];
 
-        var outcome = CosignRun.Validate([.. roots], new RuleOptions { TrustRoot = "*", Threshold = 3, VerifyInTransparencyLog = false }, AliceBobCharlie, ConnaisseurCosign.Evidence(AliceBobCharlie));
+        var outcome = CosignRun.Validate([.. roots], new CosignRuleOptions { TrustRoot = "*", Threshold = 3, VerifyInTransparencyLog = false }, AliceBobCharlie, ConnaisseurCosign.Evidence(AliceBobCharlie));
 
         CosignRun.AssertTrusted(outcome);
     }
@@ -74,7 +74,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void MultiCosignedAlice_RequiredBob_DeniedNamingBob()
     {
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "*", Required = ["bob"], VerifyInTransparencyLog = false }, Alice, ConnaisseurCosign.Evidence(Alice));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "*", Required = ["bob"], VerifyInTransparencyLog = false }, Alice, ConnaisseurCosign.Evidence(Alice));
 
         Assert.Equal("0 of 1 required signatures found (missing: bob)", CosignRun.AssertDenied(outcome));
     }
@@ -82,7 +82,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void MultiCosignedAlice_RequiredBobAndAlice_DeniedNamingBob()
     {
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "*", Required = ["bob", "alice"], VerifyInTransparencyLog = false }, Alice, ConnaisseurCosign.Evidence(Alice));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "*", Required = ["bob", "alice"], VerifyInTransparencyLog = false }, Alice, ConnaisseurCosign.Evidence(Alice));
 
         Assert.Equal("1 of 2 required signatures found (missing: bob)", CosignRun.AssertDenied(outcome));
     }
@@ -92,7 +92,7 @@ public sealed class ConnaisseurFixtureTests
     {
         var image = ConnaisseurCosign.ImageDigest("co-unsigned");
 
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "*", VerifyInTransparencyLog = false }, image, ConnaisseurCosign.Evidence(image));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "*", VerifyInTransparencyLog = false }, image, ConnaisseurCosign.Evidence(image));
 
         Assert.Equal("validation threshold not reached (0/2) (the image has no signatures)", CosignRun.AssertDenied(outcome));
     }
@@ -102,7 +102,7 @@ public sealed class ConnaisseurFixtureTests
     {
         var image = ConnaisseurCosign.ImageDigest("co-unsigned");
 
-        var outcome = CosignRun.Validate([.. AliceAndBob], new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, image, ConnaisseurCosign.Evidence(image));
+        var outcome = CosignRun.Validate([.. AliceAndBob], new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, image, ConnaisseurCosign.Evidence(image));
 
         Assert.Equal("no signature by trust root \"alice\" (the image has no signatures)", CosignRun.AssertDenied(outcome));
     }
@@ -110,7 +110,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void Keyless_PhilippAgainstItsOwnHostKeys_TrustedWithTlogAndSct()
     {
-        var outcome = CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
+        var outcome = CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
 
         Assert.Equal("sha256:31dc72a13a0c34b40eb95419d2b2fd67320c856baf3b72da518023ee8d370aee", CosignRun.AssertTrusted(outcome).ToString());
     }
@@ -118,7 +118,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void Keyless_PhilippAgainstPublicGoodRoot_Trusted()
     {
-        var outcome = CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), TrustedMaterial.PublicGood, Now);
+        var outcome = CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), TrustedMaterial.PublicGood, Now);
 
         CosignRun.AssertTrusted(outcome);
     }
@@ -132,7 +132,7 @@ public sealed class ConnaisseurFixtureTests
             SubjectRegex = KeylessIdentity.Anchored(@"philipp\.[a-z]+@securesystems\.de"),
         });
 
-        var outcome = CosignRun.Validate([root], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
+        var outcome = CosignRun.Validate([root], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
 
         CosignRun.AssertTrusted(outcome);
     }
@@ -142,7 +142,7 @@ public sealed class ConnaisseurFixtureTests
     {
         var bob = new KeylessTrustRoot("bob-keyless", new KeylessIdentity { IssuerRegex = KeylessIdentity.Anchored("google"), Subject = "bob@gmail.com" });
 
-        var outcome = CosignRun.Validate([bob], new RuleOptions { TrustRoot = "bob-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
+        var outcome = CosignRun.Validate([bob], new CosignRuleOptions { TrustRoot = "bob-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
 
         var reason = CosignRun.AssertDenied(outcome);
         Assert.Contains("philipp.belitz@securesystems.de (issuer https://github.com/login/oauth) does not match trust root \"bob-keyless\"", reason, StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public sealed class ConnaisseurFixtureTests
             SubjectRegex = KeylessIdentity.Anchored("philipp"),
         });
 
-        var outcome = CosignRun.Validate([root], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
+        var outcome = CosignRun.Validate([root], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
 
         Assert.Contains("does not match trust root", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -167,7 +167,7 @@ public sealed class ConnaisseurFixtureTests
     [Fact]
     public void Keyless_KeyTrustRoot_DeniedAsTheKeyDiffers()
     {
-        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("alice")], new RuleOptions { TrustRoot = "alice" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
+        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("alice")], new CosignRuleOptions { TrustRoot = "alice" }, Keyless, ConnaisseurCosign.Evidence(Keyless), ConnaisseurCosign.KeylessHostMaterial(), Now);
 
         Assert.Contains("certificate for another key", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -179,7 +179,7 @@ public sealed class ConnaisseurFixtureTests
         using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var material = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(VerificationKey.FromAsymmetricAlgorithm(other), null, null);
 
-        var outcome = CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless", VerifySct = false }, Keyless, ConnaisseurCosign.Evidence(Keyless), material, Now);
+        var outcome = CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless", VerifySct = false }, Keyless, ConnaisseurCosign.Evidence(Keyless), material, Now);
 
         var reason = CosignRun.AssertDenied(outcome);
         Assert.Contains("no valid transparency log entry", reason, StringComparison.Ordinal);
@@ -196,11 +196,11 @@ public sealed class ConnaisseurFixtureTests
         var evidence = new Verity.Validators.Cosign.Verification.CosignEvidence { Layers = [layer] };
 
         var intermediateOnly = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(null, [chain[0]], null);
-        Assert.Contains("does not chain to the trusted root", CosignRun.AssertDenied(CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, evidence, intermediateOnly, Now)), StringComparison.Ordinal);
+        Assert.Contains("does not chain to the trusted root", CosignRun.AssertDenied(CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, evidence, intermediateOnly, Now)), StringComparison.Ordinal);
 
         // Intermediate and root configured: the intermediate is found even when the signature carries no chain.
         var both = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(null, chain, null);
         var withoutChain = new Verity.Validators.Cosign.Verification.CosignEvidence { Layers = [layer with { Annotations = layer.Annotations.Remove("dev.sigstore.cosign/chain") }] };
-        CosignRun.AssertTrusted(CosignRun.Validate([Philipp], new RuleOptions { TrustRoot = "philipp-keyless" }, Keyless, withoutChain, both, Now));
+        CosignRun.AssertTrusted(CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, withoutChain, both, Now));
     }
 }

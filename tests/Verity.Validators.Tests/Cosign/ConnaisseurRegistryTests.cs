@@ -1,8 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
-using Verity.Core.Configuration;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Testing;
 using Verity.Testing.Registry;
@@ -43,7 +41,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     [Fact]
     public async Task MultiCosignedAlice_AliceWithoutTlog_TrustedWithTheSignedDigest()
     {
-        var outcome = await Validator("01_cosign.yaml").ValidateAsync(Ref("multi-cosigned-alice"), new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, Ct);
+        var outcome = await Validator("01_cosign.yaml").ValidateAsync(Ref("multi-cosigned-alice"), new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, Ct);
 
         Assert.Equal("sha256:071bf7a986f1ca9cb2a1f0bc8392822a7777f90d58f2d2c6f271913e08de7c81", Outcome.Trusted(outcome));
     }
@@ -54,7 +52,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     public async Task MultiCosignedAliceBobCharlie_ThresholdOverAliceAndBob(int threshold, string? denial)
     {
         var outcome = await Validator("01_cosign.yaml").ValidateAsync(
-            Ref("multi-cosigned-alice-bob-charlie"), new RuleOptions { TrustRoot = "*", Threshold = threshold, VerifyInTransparencyLog = false }, Ct);
+            Ref("multi-cosigned-alice-bob-charlie"), new CosignRuleOptions { TrustRoot = "*", Threshold = threshold, VerifyInTransparencyLog = false }, Ct);
 
         if (denial is null)
         {
@@ -73,7 +71,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
         var charlie = new PublicKeyTrustRoot("charlie", VerificationKey.Parse(File.ReadAllText(SharedFixtures.Connaisseur("cosign", "charlie.key"))));
         var validator = _host.Validator(definition with { TrustRoots = definition.TrustRoots.Add(charlie) });
 
-        var outcome = await validator.ValidateAsync(Ref("multi-cosigned-alice-bob-charlie"), new RuleOptions { TrustRoot = "*", Threshold = 3, VerifyInTransparencyLog = false }, Ct);
+        var outcome = await validator.ValidateAsync(Ref("multi-cosigned-alice-bob-charlie"), new CosignRuleOptions { TrustRoot = "*", Threshold = 3, VerifyInTransparencyLog = false }, Ct);
 
         Outcome.Trusted(outcome);
     }
@@ -82,7 +80,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     public async Task MultiCosignedAlice_RequiredBob_DeniedNamingBob()
     {
         var outcome = await Validator("01_cosign.yaml").ValidateAsync(
-            Ref("multi-cosigned-alice"), new RuleOptions { TrustRoot = "*", Required = ["bob"], VerifyInTransparencyLog = false }, Ct);
+            Ref("multi-cosigned-alice"), new CosignRuleOptions { TrustRoot = "*", Required = ["bob"], VerifyInTransparencyLog = false }, Ct);
 
         Assert.Equal("0 of 1 required signatures found (missing: bob)", Outcome.Denied(outcome));
     }
@@ -90,7 +88,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     [Fact]
     public async Task CoUnsigned_Denied()
     {
-        var outcome = await Validator("01_cosign.yaml").ValidateAsync(Ref("co-unsigned"), new RuleOptions { TrustRoot = "*", VerifyInTransparencyLog = false }, Ct);
+        var outcome = await Validator("01_cosign.yaml").ValidateAsync(Ref("co-unsigned"), new CosignRuleOptions { TrustRoot = "*", VerifyInTransparencyLog = false }, Ct);
 
         Assert.Matches($"^no signatures found for {_registry.Registry}/{Repo}@sha256:[0-9a-f]{{64}} \\(trust roots \"alice\", \"bob\"\\)$", Outcome.Denied(outcome));
     }
@@ -100,7 +98,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     {
         var definition = Definition("11_keyless.yaml") with { TrustRoots = [Philipp] };
 
-        var outcome = await _host.Validator(definition, time: new FakeTimeProvider(Now)).ValidateAsync(Ref("keyless"), new RuleOptions { TrustRoot = "philipp-keyless" }, Ct);
+        var outcome = await _host.Validator(definition, time: new FakeTimeProvider(Now)).ValidateAsync(Ref("keyless"), new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Ct);
 
         Assert.Equal("sha256:31dc72a13a0c34b40eb95419d2b2fd67320c856baf3b72da518023ee8d370aee", Outcome.Trusted(outcome));
     }
@@ -108,7 +106,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Keyless_BobKeylessOf11Keyless_DeniedForTheIdentity()
     {
-        var outcome = await Validator("11_keyless.yaml", new FakeTimeProvider(Now)).ValidateAsync(Ref("keyless"), new RuleOptions { TrustRoot = "bob-keyless" }, Ct);
+        var outcome = await Validator("11_keyless.yaml", new FakeTimeProvider(Now)).ValidateAsync(Ref("keyless"), new CosignRuleOptions { TrustRoot = "bob-keyless" }, Ct);
 
         Assert.Contains(
             "philipp.belitz@securesystems.de (issuer https://github.com/login/oauth) does not match trust root \"bob-keyless\"",
@@ -123,7 +121,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Keyless_UnanchoredRegexesOf11Keyless_DeniedBecauseVerityAnchorsThem()
     {
-        var outcome = await Validator("11_keyless.yaml", new FakeTimeProvider(Now)).ValidateAsync(Ref("keyless"), new RuleOptions { TrustRoot = "philipp-keyless" }, Ct);
+        var outcome = await Validator("11_keyless.yaml", new FakeTimeProvider(Now)).ValidateAsync(Ref("keyless"), new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Ct);
 
         Assert.Contains("does not match trust root \"philipp-keyless\" (issuer ~^(?:github)\\z, subject ~^(?:philipp)\\z)", Outcome.Denied(outcome), StringComparison.Ordinal);
     }
@@ -133,7 +131,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     {
         var outcome = await Validator("01_cosign.yaml").ValidateAsync(
             ImageReference.Parse($"{_registry.Registry}/{Repo}@sha256:071bf7a986f1ca9cb2a1f0bc8392822a7777f90d58f2d2c6f271913e08de7c81"),
-            new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false },
+            new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false },
             Ct);
 
         Outcome.Trusted(outcome);
@@ -155,7 +153,7 @@ public sealed class ConnaisseurRegistryTests : IAsyncLifetime
     {
         var lines = File.ReadAllLines(SharedFixtures.Connaisseur("cosign", file));
         var yaml = "validators:\n" + string.Join('\n', lines.Select((l, i) => (i == 0 ? "  - " : "    ") + l)) + "\npolicy:\n  - pattern: \"*:*\"\n    with:\n      trustRoot: \"*\"\n";
-        var definition = Assert.IsType<CosignValidatorDefinition>(ConfigLoader.Parse(yaml, file).Validators.Single());
+        var definition = Assert.IsType<CosignValidatorDefinition>(TestConfig.Loader.Parse(yaml, file).Validators.Single());
         return definition with { CaCertificates = new X509Certificate2Collection(_pki.CaCertificate) };
     }
 }

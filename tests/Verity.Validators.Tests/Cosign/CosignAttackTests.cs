@@ -1,8 +1,8 @@
+using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Validators.Cosign.Verification;
 
@@ -16,7 +16,7 @@ public sealed class CosignAttackTests : IDisposable
 {
     private const string Workflow = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main";
 
-    private static readonly RuleOptions Keyless = new() { TrustRoot = "acme" };
+    private static readonly CosignRuleOptions Keyless = new() { TrustRoot = "acme" };
 
     private readonly TestSigstore _sigstore = new();
 
@@ -48,7 +48,7 @@ public sealed class CosignAttackTests : IDisposable
     {
         var image = ConnaisseurCosign.ImageDigest("multi-cosigned-alice");
 
-        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("bob")], new RuleOptions { TrustRoot = "bob", VerifyInTransparencyLog = false }, image, ConnaisseurCosign.Evidence(image));
+        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("bob")], new CosignRuleOptions { TrustRoot = "bob", VerifyInTransparencyLog = false }, image, ConnaisseurCosign.Evidence(image));
 
         Assert.Equal(
             "no signature by trust root \"bob\": signature layer 1: the signature does not verify with the key of trust root \"bob\"",
@@ -74,7 +74,7 @@ public sealed class CosignAttackTests : IDisposable
         var layer = ConnaisseurCosign.Evidence(image).Layers[0];
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(layer.Payload.Span).Replace("securesystemsengineering", "securesystemsengineerinG", StringComparison.Ordinal));
 
-        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("alice")], new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, image, Evidence(layer with { Payload = tampered }));
+        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("alice")], new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, image, Evidence(layer with { Payload = tampered }));
 
         Assert.Contains("does not verify with the key of trust root \"alice\"", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -85,7 +85,7 @@ public sealed class CosignAttackTests : IDisposable
         var signed = ConnaisseurCosign.ImageDigest("multi-cosigned-alice");
         var victim = ConnaisseurCosign.ImageDigest("multi-cosigned-alice-bob-charlie");
 
-        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("alice")], new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, victim, ConnaisseurCosign.Evidence(signed));
+        var outcome = CosignRun.Validate([ConnaisseurCosign.Key("alice")], new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, victim, ConnaisseurCosign.Evidence(signed));
 
         Assert.Contains($"the signature is for {signed}, not for this image ({victim})", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -335,7 +335,7 @@ public sealed class CosignAttackTests : IDisposable
             payload);
         var root = new PublicKeyTrustRoot("acme", VerificationKey.FromAsymmetricAlgorithm(key));
 
-        var outcome = CosignRun.Validate([root], new RuleOptions { TrustRoot = "acme", VerifyInTransparencyLog = false }, image, Evidence(layer));
+        var outcome = CosignRun.Validate([root], new CosignRuleOptions { TrustRoot = "acme", VerifyInTransparencyLog = false }, image, Evidence(layer));
 
         Assert.Contains("Duplicate property", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -352,7 +352,7 @@ public sealed class CosignAttackTests : IDisposable
         return new SigstoreBundleBlob(TestSigstore.Bundle(layer.Leaf, SHA256.HashData(layer.Payload), layer.Signature, entry), layer.Payload);
     }
 
-    private Verity.Core.Validation.ValidationOutcome Run(Digest image, CosignSignatureLayer[] layers, TrustRoot? root = null, RuleOptions? rule = null)
+    private Verity.Core.Validation.ValidationOutcome Run(Digest image, CosignSignatureLayer[] layers, TrustRoot? root = null, CosignRuleOptions? rule = null)
     {
         return CosignRun.Validate([root ?? Acme], rule ?? Keyless, image, Evidence(layers), _sigstore.Material, TestSigstore.Epoch);
     }

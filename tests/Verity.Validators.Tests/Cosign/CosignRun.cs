@@ -1,7 +1,7 @@
+using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Time.Testing;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Validators.Cosign.Policy;
@@ -15,7 +15,7 @@ internal static class CosignRun
 {
     public static ValidationOutcome Validate(
         ImmutableArray<TrustRoot> trustRoots,
-        RuleOptions rule,
+        CosignRuleOptions rule,
         Digest image,
         CosignEvidence evidence,
         TrustedMaterial? material = null,

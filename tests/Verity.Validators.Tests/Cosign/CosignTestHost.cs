@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
-using Verity.Core.Configuration;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Registry;
@@ -64,7 +63,7 @@ internal sealed class CosignTestHost : IDisposable
         IKeyReferenceResolver? keys = null)
     {
         var registry = Registries.Create(new RegistryClientSettings { Name = definition.Name, Auth = definition.Auth, CaCertificates = definition.CaCertificates });
-        return new CosignValidator(definition, material ?? TrustedMaterial.ForValidator(definition), registry, keys ?? NoKeyReferences.Instance, time ?? TimeProvider.System, limits);
+        return new CosignValidator(definition, material ?? TrustedMaterial.PublicGood.WithConnaisseurHost(definition.RekorPublicKey, definition.FulcioRoots, definition.CtLogPublicKey), registry, keys ?? NoKeyReferences.Instance, time ?? TimeProvider.System, limits);
     }
 
     public void Dispose()

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Testing;
@@ -19,7 +18,7 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
 {
     private const string Repo = "acme/app";
 
-    private static readonly RuleOptions Alice = new() { TrustRoot = "alice", VerifyInTransparencyLog = false };
+    private static readonly CosignRuleOptions Alice = new() { TrustRoot = "alice", VerifyInTransparencyLog = false };
 
     private readonly TestPki _pki = TestPki.Create();
     private readonly CosignTestHost _host = new(o => o.MaxAttempts = 1);

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Testing;
@@ -26,7 +25,7 @@ public sealed class MultiPlatformTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static RuleOptions Rule(bool acceptSignedPlatforms) =>
+    private static CosignRuleOptions Rule(bool acceptSignedPlatforms) =>
         new() { TrustRoot = "alice", VerifyInTransparencyLog = false, AcceptSignedPlatforms = acceptSignedPlatforms };
 
     public async ValueTask InitializeAsync()

@@ -1,9 +1,9 @@
+using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Testing;
 using Verity.Validators.Cosign.Timestamps;
@@ -59,7 +59,7 @@ public sealed class TestbedCosignTests
     public void KeyLayer_TlogOptional_MatchesTestbedVerdict(string tag, string key, bool admit)
     {
         var image = DigestOf(tag);
-        var outcome = CosignRun.Validate([Key(key)], new RuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(KeyLayer(tag)), Material);
+        var outcome = CosignRun.Validate([Key(key)], new CosignRuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(KeyLayer(tag)), Material);
 
         if (admit)
         {
@@ -79,7 +79,7 @@ public sealed class TestbedCosignTests
             ImmutableDictionary<string, string>.Empty.Add(CosignSignatureLayer.SignatureAnnotation, File.ReadAllText(Path.Combine(CosignDir, "badsig.sig")).Trim()),
             File.ReadAllBytes(Path.Combine(CosignDir, "badsig.payload.json")));
 
-        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new RuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(layer), Material);
+        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new CosignRuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(layer), Material);
 
         Assert.Contains("does not verify with the key of trust root \"testbed\"", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -89,7 +89,7 @@ public sealed class TestbedCosignTests
     {
         var image = DigestOf("signed");
 
-        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new RuleOptions { TrustRoot = "testbed" }, image, Evidence(KeyLayer("signed")), Material);
+        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new CosignRuleOptions { TrustRoot = "testbed" }, image, Evidence(KeyLayer("signed")), Material);
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -99,7 +99,7 @@ public sealed class TestbedCosignTests
     {
         var image = DigestOf("multi");
 
-        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new RuleOptions { TrustRoot = "testbed" }, image, Evidence(KeyLayer("multi")), Material);
+        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new CosignRuleOptions { TrustRoot = "testbed" }, image, Evidence(KeyLayer("multi")), Material);
 
         Assert.Contains("no valid transparency log entry (the signature has none)", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -110,7 +110,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("signed");
         var evidence = Evidence(KeyLayer("signed"), Layer("signed.keyless.annotations.json", "signed.payload.json"));
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, evidence, Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, evidence, Material);
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -120,7 +120,7 @@ public sealed class TestbedCosignTests
     {
         var image = DigestOf("signed");
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_OTHER_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, Evidence(Layer("signed.keyless.annotations.json", "signed.payload.json")), Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_OTHER_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, Evidence(Layer("signed.keyless.annotations.json", "signed.payload.json")), Material);
 
         Assert.Contains("does not match trust root \"testbed\"", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -133,7 +133,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("otherkey");
         var evidence = Evidence(KeyLayer("otherkey"), Layer("otherkey.keyless.annotations.json", "otherkey.payload.json"));
 
-        var outcome = CosignRun.Validate([Identity(san)], new RuleOptions { TrustRoot = "testbed" }, image, evidence, Material);
+        var outcome = CosignRun.Validate([Identity(san)], new CosignRuleOptions { TrustRoot = "testbed" }, image, evidence, Material);
 
         Assert.Equal(admit, outcome is Verity.Core.Validation.ValidationOutcome.Trusted);
     }
@@ -143,7 +143,7 @@ public sealed class TestbedCosignTests
     {
         var image = DigestOf("multi");
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, Evidence(KeyLayer("multi")), Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, Evidence(KeyLayer("multi")), Material);
 
         Assert.Contains("has no certificate", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -155,7 +155,7 @@ public sealed class TestbedCosignTests
         var layer = Layer("signed.keyless.annotations.json", "signed.payload.json");
         var withoutRekor = layer with { Annotations = layer.Annotations.Remove(CosignSignatureLayer.BundleAnnotation) };
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(withoutRekor), Material, DateTimeOffset.UtcNow.AddDays(1));
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(withoutRekor), Material, DateTimeOffset.UtcNow.AddDays(1));
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -167,7 +167,7 @@ public sealed class TestbedCosignTests
         var layer = Layer("signed.keyless.annotations.json", "signed.payload.json");
         var bare = layer with { Annotations = layer.Annotations.Remove(CosignSignatureLayer.BundleAnnotation).Remove(CosignSignatureLayer.TimestampAnnotation) };
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(bare), Material, DateTimeOffset.UtcNow.AddDays(1));
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, Evidence(bare), Material, DateTimeOffset.UtcNow.AddDays(1));
 
         Assert.Contains("(the current time)", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }
@@ -193,7 +193,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("signed");
         var bundle = new SigstoreBundleBlob(File.ReadAllBytes(Bed["TESTBED_KEYLESS_BUNDLE_SIGNED"]), File.ReadAllBytes(Bed["TESTBED_COSIGN_PAYLOAD_SIGNED"]));
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -204,7 +204,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("signed");
         var bundle = new SigstoreBundleBlob(File.ReadAllBytes(Bed["TESTBED_KEYLESS_BUNDLE_SIGNED"]), File.ReadAllBytes(Bed["TESTBED_COSIGN_PAYLOAD_SIGNED"]));
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_OTHER_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_OTHER_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
 
         CosignRun.AssertDenied(outcome);
     }
@@ -218,8 +218,8 @@ public sealed class TestbedCosignTests
         var bundle = new SigstoreBundleBlob(JsonSerializer.SerializeToUtf8Bytes(json), File.ReadAllBytes(Bed["TESTBED_COSIGN_PAYLOAD_SIGNED"]));
         var evidence = new CosignEvidence { Bundles = [bundle] };
 
-        CosignRun.AssertTrusted(CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, evidence, Material));
-        Assert.Contains("no valid transparency log entry", CosignRun.AssertDenied(CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, evidence, Material)), StringComparison.Ordinal);
+        CosignRun.AssertTrusted(CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed", VerifyInTransparencyLog = false }, image, evidence, Material));
+        Assert.Contains("no valid transparency log entry", CosignRun.AssertDenied(CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, evidence, Material)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("signed");
         var bundle = new SigstoreBundleBlob(File.ReadAllBytes(Path.Combine(CosignDir, "signed.key.bundle.json")), File.ReadAllBytes(Bed["TESTBED_COSIGN_PAYLOAD_SIGNED"]));
 
-        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new RuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
+        var outcome = CosignRun.Validate([Key("TESTBED_COSIGN_PUB")], new CosignRuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -239,7 +239,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("signed");
         var bundle = new SigstoreBundleBlob(File.ReadAllBytes(Bed["TESTBED_ATTESTATION_BUNDLE"]));
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -250,7 +250,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("unsigned");
         var bundle = new SigstoreBundleBlob(File.ReadAllBytes(Bed["TESTBED_ATTESTATION_BUNDLE"]));
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new RuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
 
         Assert.Contains("the attestation's subjects do not include this image", CosignRun.AssertDenied(outcome), StringComparison.Ordinal);
     }

@@ -1,8 +1,7 @@
+using Verity.Validators.Cosign;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Verity.Core.Configuration;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Testing;
@@ -51,7 +50,7 @@ public sealed class TestbedValidatorTests : IDisposable
 
         // The verdicts assume key signatures need no transparency log entry (only signed's has one).
         var outcome = await validator.ValidateAsync(
-            ImageReference.Parse(verdict.Image), new RuleOptions { TrustRoot = root.Name, VerifyInTransparencyLog = !keyBased }, Ct);
+            ImageReference.Parse(verdict.Image), new CosignRuleOptions { TrustRoot = root.Name, VerifyInTransparencyLog = !keyBased }, Ct);
 
         if (verdict.Admit)
         {
@@ -77,7 +76,7 @@ public sealed class TestbedValidatorTests : IDisposable
     {
         var validator = _host.Validator(CosignTestHost.Definition(Ca, Key("cosign.pub")));
 
-        var outcome = await validator.ValidateAsync(Image("test/app:unsigned"), new RuleOptions { TrustRoot = "cosign" }, Ct);
+        var outcome = await validator.ValidateAsync(Image("test/app:unsigned"), new CosignRuleOptions { TrustRoot = "cosign" }, Ct);
 
         Assert.Equal($"no signatures found for {Bed["TESTBED_IMAGE"]}@{Bed["TESTBED_DIGEST_UNSIGNED"]} (trust root \"cosign\")", Outcome.Denied(outcome));
     }
@@ -87,7 +86,7 @@ public sealed class TestbedValidatorTests : IDisposable
     {
         var validator = _host.Validator(CosignTestHost.Definition(Ca, Key("cosign-other.pub")));
 
-        var outcome = await validator.ValidateAsync(Image("test/app:signed"), new RuleOptions { TrustRoot = "cosign-other" }, Ct);
+        var outcome = await validator.ValidateAsync(Image("test/app:signed"), new CosignRuleOptions { TrustRoot = "cosign-other" }, Ct);
 
         Assert.StartsWith(
             "no signature by trust root \"cosign-other\": signature layer 1: the signature does not verify with the key of trust root \"cosign-other\"",
@@ -100,7 +99,7 @@ public sealed class TestbedValidatorTests : IDisposable
     {
         var validator = _host.Validator(CosignTestHost.Definition(Ca, Key("cosign.pub")));
 
-        var outcome = await validator.ValidateAsync(Image("test/app:no-such-tag"), new RuleOptions { TrustRoot = "cosign" }, Ct);
+        var outcome = await validator.ValidateAsync(Image("test/app:no-such-tag"), new CosignRuleOptions { TrustRoot = "cosign" }, Ct);
 
         Assert.Equal($"image \"{Bed["TESTBED_IMAGE"]}:no-such-tag\" does not exist", Outcome.Denied(outcome));
     }
@@ -112,7 +111,7 @@ public sealed class TestbedValidatorTests : IDisposable
             Ca, Key("cosign.pub", "alice"), Key("cosign-other.pub", "bob"), Key("notary-root.pub", "charlie")));
 
         var outcome = await validator.ValidateAsync(
-            Image("test/app:signed"), new RuleOptions { TrustRoot = "*", Required = ["alice", "bob", "charlie"], VerifyInTransparencyLog = false }, Ct);
+            Image("test/app:signed"), new CosignRuleOptions { TrustRoot = "*", Required = ["alice", "bob", "charlie"], VerifyInTransparencyLog = false }, Ct);
 
         Assert.Equal("1 of 3 required signatures found (missing: bob, charlie)", Outcome.Denied(outcome));
     }
@@ -122,7 +121,7 @@ public sealed class TestbedValidatorTests : IDisposable
     {
         var validator = _host.Validator(KeylessDefinition(Key("cosign.pub"), Key("cosign-other.pub"), Identity(Bed["TESTBED_KEYLESS_SAN"])));
 
-        var outcome = await validator.ValidateAsync(Image("test/app:signed"), new RuleOptions { TrustRoot = "*", Threshold = 2 }, Ct);
+        var outcome = await validator.ValidateAsync(Image("test/app:signed"), new CosignRuleOptions { TrustRoot = "*", Threshold = 2 }, Ct);
 
         Assert.Equal(Bed["TESTBED_DIGEST_SIGNED"], Outcome.Trusted(outcome));
         Assert.Equal("cosign signatures by \"cosign\", \"testbed\"", Assert.IsType<ValidationOutcome.Trusted>(outcome).Detail);
@@ -140,7 +139,7 @@ public sealed class TestbedValidatorTests : IDisposable
     {
         TrustRoot[] all = [Key("cosign.pub"), Key("cosign-other.pub"), Identity(Bed["TESTBED_KEYLESS_SAN"])];
         var validator = _host.Validator(KeylessDefinition(all[..roots]));
-        var rule = new RuleOptions { TrustRoot = roots == 1 ? "cosign" : "*", Threshold = roots == 1 ? null : 2 };
+        var rule = new CosignRuleOptions { TrustRoot = roots == 1 ? "cosign" : "*", Threshold = roots == 1 ? null : 2 };
         await validator.ValidateAsync(Image("test/app:signed"), rule, Ct); // connections and the token-free path warmed up
         _host.ResetCount();
 
@@ -157,10 +156,10 @@ public sealed class TestbedValidatorTests : IDisposable
     {
         var validator = _host.Validator(KeylessDefinition(Key("cosign.pub")));
         var image = ImageReference.Parse($"{Bed["TESTBED_IMAGE"]}@{Bed["TESTBED_DIGEST_SIGNED"]}");
-        await validator.ValidateAsync(image, new RuleOptions { TrustRoot = "cosign" }, Ct);
+        await validator.ValidateAsync(image, new CosignRuleOptions { TrustRoot = "cosign" }, Ct);
         _host.ResetCount();
 
-        var outcome = await validator.ValidateAsync(image, new RuleOptions { TrustRoot = "cosign" }, Ct);
+        var outcome = await validator.ValidateAsync(image, new CosignRuleOptions { TrustRoot = "cosign" }, Ct);
 
         Assert.Equal(Bed["TESTBED_DIGEST_SIGNED"], Outcome.Trusted(outcome));
         Assert.Equal(6, _host.RequestCount);
@@ -172,7 +171,7 @@ public sealed class TestbedValidatorTests : IDisposable
         var validator = _host.Validator(CosignTestHost.Definition(Ca, Key("cosign.pub")));
         var platform = ImageReference.Parse($"{Bed["TESTBED_IMAGE"]}@{Bed["TESTBED_DIGEST_MULTI_AMD64"]}");
 
-        var outcome = await validator.ValidateAsync(platform, new RuleOptions { TrustRoot = "cosign", VerifyInTransparencyLog = false }, Ct);
+        var outcome = await validator.ValidateAsync(platform, new CosignRuleOptions { TrustRoot = "cosign", VerifyInTransparencyLog = false }, Ct);
 
         Assert.Equal($"no signatures found for {Bed["TESTBED_IMAGE"]}@{Bed["TESTBED_DIGEST_MULTI_AMD64"]} (trust root \"cosign\")", Outcome.Denied(outcome));
     }
@@ -183,7 +182,7 @@ public sealed class TestbedValidatorTests : IDisposable
         var validator = _host.Validator(CosignTestHost.Definition(Ca, Key("cosign.pub")));
 
         var outcome = await validator.ValidateAsync(
-            Image("test/app:multi"), new RuleOptions { TrustRoot = "cosign", VerifyInTransparencyLog = false, AcceptSignedPlatforms = true }, Ct);
+            Image("test/app:multi"), new CosignRuleOptions { TrustRoot = "cosign", VerifyInTransparencyLog = false, AcceptSignedPlatforms = true }, Ct);
 
         Assert.Equal(Bed["TESTBED_DIGEST_MULTI"], Outcome.Trusted(outcome));
     }
@@ -194,7 +193,7 @@ public sealed class TestbedValidatorTests : IDisposable
         var validator = _host.Validator(CosignTestHost.Definition(Ca, Key("cosign-other.pub")));
 
         var outcome = await validator.ValidateAsync(
-            Image("test/app:multi"), new RuleOptions { TrustRoot = "cosign-other", VerifyInTransparencyLog = false, AcceptSignedPlatforms = true }, Ct);
+            Image("test/app:multi"), new CosignRuleOptions { TrustRoot = "cosign-other", VerifyInTransparencyLog = false, AcceptSignedPlatforms = true }, Ct);
 
         var reason = Outcome.Denied(outcome);
         Assert.StartsWith("no signature by trust root \"cosign-other\"", reason, StringComparison.Ordinal);

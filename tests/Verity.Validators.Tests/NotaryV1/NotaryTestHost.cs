@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Verity.Core.Configuration;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Registry;
@@ -99,7 +98,7 @@ internal sealed class NotaryTestHost : IDisposable
     public static ImageReference TestbedImage(string rest) => ImageReference.Parse(Testbed.Current["TESTBED_REGISTRY"] + "/" + rest);
 
     /// <summary>Rule options with a trust root and delegations (without the <c>targets/</c> prefix).</summary>
-    public static RuleOptions Rule(string? trustRoot = null, params string[] delegations) => new()
+    public static NotaryV1RuleOptions Rule(string? trustRoot = null, params string[] delegations) => new()
     {
         TrustRoot = trustRoot,
         Delegations = [.. delegations.Select(d => "targets/" + d)],

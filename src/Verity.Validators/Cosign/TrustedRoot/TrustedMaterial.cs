@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Verity.Core.Configuration;
 using Verity.Core.Trust;
 
 namespace Verity.Validators.Cosign.TrustedRoot;
@@ -108,13 +107,6 @@ internal sealed class TrustedMaterial
             rekorPublicKey is null ? RekorLogs : [LogFromKey(rekorPublicKey)],
             ctLogPublicKey is null ? CtLogs : [LogFromKey(ctLogPublicKey)],
             TimestampAuthorities);
-    }
-
-    /// <summary>The trusted material of a cosign validator: the public-good root with its <c>host</c> overrides.</summary>
-    public static TrustedMaterial ForValidator(CosignValidatorDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        return PublicGood.WithConnaisseurHost(definition.RekorPublicKey, definition.FulcioRoots, definition.CtLogPublicKey);
     }
 
     /// <summary>The Rekor log with this ID, or null.</summary>

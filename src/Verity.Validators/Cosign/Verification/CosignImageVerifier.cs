@@ -39,7 +39,7 @@ internal sealed class CosignImageVerifier
     /// <summary>Checks every signature in <paramref name="evidence"/> against every root in <paramref name="trustRoots"/>.</summary>
     /// <param name="image">The image's manifest digest (resolved and checked by the registry side).</param>
     /// <param name="evidence">The signatures.</param>
-    /// <param name="trustRoots">The trust roots to evaluate (see <see cref="Policy.CosignRequirement.TrustRoots"/>).</param>
+    /// <param name="trustRoots">The trust roots to evaluate (see <see cref="Core.Policy.TrustRootSelection.TrustRoots"/>).</param>
     /// <param name="options">The rule's options.</param>
     public CosignImageReport Verify(Digest image, CosignEvidence evidence, IReadOnlyList<TrustRoot> trustRoots, CosignVerificationOptions options)
     {

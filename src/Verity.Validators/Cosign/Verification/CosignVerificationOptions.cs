@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Verity.Core.Policy;
 
 namespace Verity.Validators.Cosign.Verification;
 
@@ -22,7 +21,7 @@ internal sealed record CosignVerificationOptions
     public ImmutableArray<string> PredicateTypes { get; init; } = [];
 
     /// <summary>The options a policy rule sets.</summary>
-    public static CosignVerificationOptions From(RuleOptions options)
+    public static CosignVerificationOptions From(CosignRuleOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new CosignVerificationOptions

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -5,7 +6,6 @@ using k8s;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Testing;
@@ -125,7 +125,7 @@ public sealed class KubernetesKeyReferenceResolverTests : IAsyncLifetime
         var definition = CosignTestHost.Definition(pki.CaCertificate, new KeyReferenceTrustRoot("alice", new Uri("k8s://verity/alice")), new KeyReferenceTrustRoot("bob", new Uri("k8s://verity/absent")));
         var validator = host.Validator(definition, new([], [], [], []), keys: Resolver());
 
-        var outcome = await validator.ValidateAsync(ImageReference.Parse($"{registry.Registry}/acme/app:1.0"), new RuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, Ct);
+        var outcome = await validator.ValidateAsync(ImageReference.Parse($"{registry.Registry}/acme/app:1.0"), new CosignRuleOptions { TrustRoot = "alice", VerifyInTransparencyLog = false }, Ct);
 
         Assert.Equal(image.ToString(), Outcome.Trusted(outcome));
         Assert.Equal("/api/v1/namespaces/verity/secrets/alice", Assert.Single(_api.Requests).Path);

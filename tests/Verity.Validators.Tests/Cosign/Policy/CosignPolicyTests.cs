@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Verity.Core.Images;
@@ -19,7 +20,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Select_AllRootsWithoutThreshold_EveryRootMustSign()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "*" });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "*" });
 
         Assert.Equal(3, requirement.TrustRoots.Length);
         Assert.Equal(3, requirement.Threshold);
@@ -29,7 +30,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Evaluate_OneRootSigningTwice_CountsOnce()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "*", Threshold = 2 });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "*", Threshold = 2 });
 
         Assert.Equal("validation threshold not reached (1/2)", Denied(requirement, "alice", "alice"));
     }
@@ -37,7 +38,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Evaluate_ThresholdReached_TrustedWithImageDigest()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "*", Threshold = 2 });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "*", Threshold = 2 });
 
         var outcome = CosignPolicy.Evaluate(requirement, Report("charlie", "alice"));
 
@@ -49,7 +50,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Select_RequiredWithoutHigherThreshold_EvaluatesOnlyRequiredRoots()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "*", Required = ["alice", "charlie"] });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "*", Required = ["alice", "charlie"] });
 
         Assert.Equal(["alice", "charlie"], requirement.TrustRoots.Select(r => r.Name));
         Assert.Null(requirement.Threshold);
@@ -59,7 +60,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Select_ThresholdAboveRequired_EvaluatesAllRoots()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "*", Required = ["alice"], Threshold = 2 });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "*", Required = ["alice"], Threshold = 2 });
 
         Assert.Equal(3, requirement.TrustRoots.Length);
         Assert.Equal("0 of 1 required signatures found (missing: alice)", Denied(requirement, "bob", "charlie"));
@@ -69,7 +70,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Evaluate_MissingRequiredRoots_NamesThemInOrder()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "*", Required = ["alice", "bob", "charlie"] });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "*", Required = ["alice", "bob", "charlie"] });
 
         Assert.Equal("1 of 3 required signatures found (missing: bob, charlie)", Denied(requirement, "alice"));
     }
@@ -77,17 +78,17 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Select_NamedRoot_DefaultsToDefault()
     {
-        Assert.False(CosignPolicy.TrySelect(Roots, new RuleOptions(), out _, out var error));
+        Assert.False(CosignPolicy.TrySelect(Roots, new CosignRuleOptions(), out _, out var error));
         Assert.Equal("trust root \"default\" is not defined for this validator", error);
 
-        var requirement = Select(new RuleOptions(), [Root("default"), Root("bob")]);
+        var requirement = Select(new CosignRuleOptions(), [Root("default"), Root("bob")]);
         Assert.Equal("default", Assert.Single(requirement.TrustRoots).Name);
     }
 
     [Fact]
     public void Evaluate_NamedRootUnsigned_DeniedNamingIt()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "alice" });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "alice" });
 
         Assert.Equal("no signature by trust root \"alice\"", Denied(requirement, "bob"));
     }
@@ -95,7 +96,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Select_NamedRootWithRequired_EvaluatesBoth()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "alice", Required = ["bob"] });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "alice", Required = ["bob"] });
 
         Assert.Equal(["alice", "bob"], requirement.TrustRoots.Select(r => r.Name));
         Assert.Equal("0 of 1 required signatures found (missing: bob)", Denied(requirement, "alice"));
@@ -107,7 +108,7 @@ public sealed class CosignPolicyTests
     [InlineData("*", "mallory", "required trust root \"mallory\" is not defined for this validator")]
     public void Select_UnknownRoot_IsADenialReason(string trustRoot, string? required, string expected)
     {
-        var options = new RuleOptions { TrustRoot = trustRoot, Required = required is null ? [] : [required] };
+        var options = new CosignRuleOptions { TrustRoot = trustRoot, Required = required is null ? [] : [required] };
 
         Assert.False(CosignPolicy.TrySelect(Roots, options, out _, out var error));
         Assert.Equal(expected, error);
@@ -116,7 +117,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Evaluate_SignatureOfRootNotEvaluated_DoesNotCount()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "alice" });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "alice" });
 
         Assert.Equal("no signature by trust root \"alice\"", Denied(requirement, "bob", "charlie"));
     }
@@ -124,7 +125,7 @@ public sealed class CosignPolicyTests
     [Fact]
     public void Evaluate_RejectionsExplainTheDenial()
     {
-        var requirement = Select(new RuleOptions { TrustRoot = "alice" });
+        var requirement = Select(new CosignRuleOptions { TrustRoot = "alice" });
         var report = new CosignImageReport
         {
             Image = Image,
@@ -143,7 +144,7 @@ public sealed class CosignPolicyTests
         return new PublicKeyTrustRoot(name, VerificationKey.FromAsymmetricAlgorithm(key));
     }
 
-    private static CosignRequirement Select(RuleOptions options, ImmutableArray<TrustRoot>? roots = null)
+    private static TrustRootSelection Select(CosignRuleOptions options, ImmutableArray<TrustRoot>? roots = null)
     {
         Assert.True(CosignPolicy.TrySelect(roots ?? Roots, options, out var requirement, out var error), error);
         return requirement;
@@ -156,7 +157,7 @@ public sealed class CosignPolicyTests
         Verdicts = [.. signedBy.Select((root, i) => (SignatureVerdict)new VerifiedSignature(root, $"signature layer {i + 1}", Image, "key"))],
     };
 
-    private static string Denied(CosignRequirement requirement, params string[] signedBy)
+    private static string Denied(TrustRootSelection requirement, params string[] signedBy)
     {
         return Assert.IsType<ValidationOutcome.Denied>(CosignPolicy.Evaluate(requirement, Report(signedBy))).Reason;
     }

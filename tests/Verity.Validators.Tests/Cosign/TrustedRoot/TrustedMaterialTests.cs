@@ -1,7 +1,7 @@
+using Verity.Validators.Cosign;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Verity.Core.Configuration;
 using Verity.Core.Trust;
 using Verity.Testing;
 using Verity.Validators.Cosign.TrustedRoot;
@@ -72,7 +72,7 @@ public sealed class TrustedMaterialTests
         certificates.ImportFromPem(pem.AsSpan(pem.IndexOf("-----BEGIN CERTIFICATE", StringComparison.Ordinal)));
         var definition = new CosignValidatorDefinition { Name = "v", FulcioRoots = certificates };
 
-        var material = TrustedMaterial.ForValidator(definition);
+        var material = TrustedMaterial.PublicGood.WithConnaisseurHost(definition.RekorPublicKey, definition.FulcioRoots, definition.CtLogPublicKey);
 
         var authority = Assert.Single(material.CertificateAuthorities);
         Assert.Equal("CN=sigstore, O=sigstore.dev", authority.Root.Subject);

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Generators;
@@ -5,7 +6,6 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 using Verity.Core.Images;
-using Verity.Core.Policy;
 using Verity.Core.Trust;
 using Verity.Validators.Cosign.Verification;
 
@@ -14,7 +14,7 @@ namespace Verity.Validators.Tests.Cosign.Verification;
 /// <summary>Key-signed cosign layers with every key type cosign can verify, keys generated at test time.</summary>
 public sealed class KeyAlgorithmTests
 {
-    private static readonly RuleOptions Rule = new() { TrustRoot = "k", VerifyInTransparencyLog = false };
+    private static readonly CosignRuleOptions Rule = new() { TrustRoot = "k", VerifyInTransparencyLog = false };
 
     [Theory]
     [InlineData("nistP256")]

@@ -1,13 +1,12 @@
-namespace Verity.Core.Configuration;
+using Verity.Core.Configuration;
+
+namespace Verity.Validators.Static;
 
 /// <summary><c>type: static</c>: approves or denies every image it is used for.</summary>
 public sealed record StaticValidatorDefinition : ValidatorDefinition
 {
-    /// <summary>The type name.</summary>
-    public const string TypeName = "static";
-
     /// <inheritdoc/>
-    public override string Type => TypeName;
+    public override string Type => StaticValidatorType.TypeName;
 
     /// <summary>Whether images are approved.</summary>
     public required bool Approve { get; init; }

@@ -1,16 +1,14 @@
 using System.Security.Cryptography.X509Certificates;
+using Verity.Core.Configuration;
 using Verity.Core.Trust;
 
-namespace Verity.Core.Configuration;
+namespace Verity.Validators.Cosign;
 
 /// <summary><c>type: cosign</c>: sigstore signatures (keys, keyless, transparency log).</summary>
 public sealed record CosignValidatorDefinition : ValidatorDefinition
 {
-    /// <summary>The type name.</summary>
-    public const string TypeName = "cosign";
-
     /// <inheritdoc/>
-    public override string Type => TypeName;
+    public override string Type => CosignValidatorType.TypeName;
 
     /// <summary>The Rekor URL (<c>host.rekor</c>), if configured.</summary>
     public Uri? Rekor { get; init; }

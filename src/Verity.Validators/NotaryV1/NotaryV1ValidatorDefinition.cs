@@ -1,18 +1,16 @@
 using System.Security.Cryptography.X509Certificates;
+using Verity.Core.Configuration;
 
-namespace Verity.Core.Configuration;
+namespace Verity.Validators.NotaryV1;
 
 /// <summary><c>type: notaryv1</c>: Docker Content Trust signatures from a Notary server.</summary>
 public sealed record NotaryV1ValidatorDefinition : ValidatorDefinition
 {
-    /// <summary>The type name.</summary>
-    public const string TypeName = "notaryv1";
-
     /// <summary>The default Notary server.</summary>
     public static readonly Uri DefaultHost = new("https://notary.docker.io");
 
     /// <inheritdoc/>
-    public override string Type => TypeName;
+    public override string Type => NotaryV1ValidatorType.TypeName;
 
     /// <summary>The Notary server's base URL.</summary>
     public Uri Host { get; init; } = DefaultHost;
