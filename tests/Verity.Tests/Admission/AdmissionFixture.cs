@@ -12,7 +12,7 @@ internal sealed class AdmissionFixture : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public AdmissionFixture(string configYaml, AdmissionOptions? options = null, TimeProvider? time = null)
+    public AdmissionFixture(string configYaml, AdmissionOptions? options = null, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
@@ -25,6 +25,7 @@ internal sealed class AdmissionFixture : IDisposable
         services.AddVerityCore(options ?? new AdmissionOptions());
         Factory = new MockValidatorFactory();
         Factory.ReplaceStatic(services);
+        configure?.Invoke(services);
         _services = services.BuildServiceProvider();
         Snapshots = _services.GetRequiredService<PolicySnapshotProvider>();
         Snapshots.Use(Snapshots.Loader.Parse(configYaml, "test.yaml"));
