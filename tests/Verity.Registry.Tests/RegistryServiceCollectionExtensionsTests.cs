@@ -1,3 +1,4 @@
+using Verity.Registry.Client;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Verity.Registry.Auth;

@@ -1,3 +1,4 @@
+using Verity.Registry.Client;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using Verity.Core.Images;
 using Verity.Core.Policy;
@@ -103,7 +104,11 @@ public sealed class CosignValidator : IValidator
             throw Unavailable(image, e);
         }
 
-        var verification = CosignVerificationOptions.From(cosignOptions);
+        var verification = new CosignVerificationOptions
+        {
+            RequireTransparencyLog = cosignOptions.VerifyInTransparencyLog,
+            VerifySct = cosignOptions.VerifySct,
+        };
         var outcome = await ValidateDigestAsync(image, digest, requirement, verification, cancellationToken);
         if (outcome is ValidationOutcome.Denied denied && cosignOptions.AcceptSignedPlatforms)
         {

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Validators.Cosign.TrustedRoot;

@@ -1,3 +1,4 @@
+using Verity.Registry.Client;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

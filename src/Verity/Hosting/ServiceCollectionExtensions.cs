@@ -1,10 +1,10 @@
+using Verity.Registry.Client;
 using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Admission;
 using Verity.Caching;
 using Verity.Core.Configuration;
 using Verity.Validators;
-using Verity.Registry;
 using Verity.Validators.Cosign.Keys;
 
 namespace Verity.Hosting;

@@ -1,3 +1,4 @@
+using Verity.Registry.Client;
 using System.Globalization;
 using System.Net;
 using System.Security.Authentication;
@@ -7,7 +8,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Verity.Admission;
 using Verity.Core.Configuration;
 using Verity.Logging;
-using Verity.Registry;
 
 namespace Verity.Hosting;
 

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -5,7 +6,6 @@ using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Testing;
 using Verity.Validators.Cosign.TrustedRoot;
-using Verity.Validators.Cosign.Verification;
 using YamlDotNet.RepresentationModel;
 
 namespace Verity.Validators.Tests.Cosign;

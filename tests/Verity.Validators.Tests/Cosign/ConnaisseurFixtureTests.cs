@@ -193,14 +193,14 @@ public sealed class ConnaisseurFixtureTests
         var layer = ConnaisseurCosign.Evidence(Keyless).Layers[0];
         var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
         chain.ImportFromPem(layer.Annotations["dev.sigstore.cosign/chain"]);
-        var evidence = new Verity.Validators.Cosign.Verification.CosignEvidence { Layers = [layer] };
+        var evidence = new Verity.Validators.Cosign.Evidence.CosignEvidence { Layers = [layer] };
 
         var intermediateOnly = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(null, [chain[0]], null);
         Assert.Contains("does not chain to the trusted root", CosignRun.AssertDenied(CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, evidence, intermediateOnly, Now)), StringComparison.Ordinal);
 
         // Intermediate and root configured: the intermediate is found even when the signature carries no chain.
         var both = ConnaisseurCosign.KeylessHostMaterial().WithConnaisseurHost(null, chain, null);
-        var withoutChain = new Verity.Validators.Cosign.Verification.CosignEvidence { Layers = [layer with { Annotations = layer.Annotations.Remove("dev.sigstore.cosign/chain") }] };
+        var withoutChain = new Verity.Validators.Cosign.Evidence.CosignEvidence { Layers = [layer with { Annotations = layer.Annotations.Remove("dev.sigstore.cosign/chain") }] };
         CosignRun.AssertTrusted(CosignRun.Validate([Philipp], new CosignRuleOptions { TrustRoot = "philipp-keyless" }, Keyless, withoutChain, both, Now));
     }
 }

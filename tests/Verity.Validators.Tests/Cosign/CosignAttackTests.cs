@@ -1,10 +1,10 @@
+using Verity.Validators.Cosign.Evidence;
 using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Verity.Core.Images;
 using Verity.Core.Trust;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign;
 

@@ -1,10 +1,10 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Verity.Core.Images;
 using Verity.Testing.Registry;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign;
 

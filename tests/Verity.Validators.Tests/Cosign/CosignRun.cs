@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Time.Testing;
@@ -24,7 +25,7 @@ internal static class CosignRun
     {
         Assert.True(CosignPolicy.TrySelect(trustRoots, rule, out var requirement, out var error), error);
         var verifier = new CosignImageVerifier(material ?? TrustedMaterial.PublicGood, new FakeTimeProvider(now ?? DateTimeOffset.UtcNow), limits);
-        var report = verifier.Verify(image, evidence, requirement.TrustRoots, CosignVerificationOptions.From(rule));
+        var report = verifier.Verify(image, evidence, requirement.TrustRoots, new CosignVerificationOptions { RequireTransparencyLog = rule.VerifyInTransparencyLog, VerifySct = rule.VerifySct });
         return CosignPolicy.Evaluate(requirement, report);
     }
 

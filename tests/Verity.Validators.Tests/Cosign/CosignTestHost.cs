@@ -1,3 +1,5 @@
+using Verity.Registry.Client;
+using Verity.Validators.Cosign.Evidence;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +10,6 @@ using Verity.Testing.Registry;
 using Verity.Validators.Cosign;
 using Verity.Validators.Cosign.Keys;
 using Verity.Validators.Cosign.TrustedRoot;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign;
 

@@ -1,5 +1,5 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Security.Cryptography.X509Certificates;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign;
 

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Security.Cryptography;
 using System.Text;
 using Verity.Core.Images;
@@ -6,7 +7,6 @@ using Verity.Core.Validation;
 using Verity.Testing;
 using Verity.Testing.Registry;
 using Verity.Validators.Cosign;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign;
 

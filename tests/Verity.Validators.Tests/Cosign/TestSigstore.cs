@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Formats.Asn1;
@@ -9,7 +10,6 @@ using System.Text.Json.Nodes;
 using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Validators.Cosign.TrustedRoot;
-using Verity.Validators.Cosign.Verification;
 using Verity.Validators.Tests.Cosign.Rekor;
 
 namespace Verity.Validators.Tests.Cosign;

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;

@@ -1,3 +1,4 @@
+using Verity.Registry.Client;
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography.X509Certificates;

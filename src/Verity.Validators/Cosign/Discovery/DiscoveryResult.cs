@@ -1,4 +1,4 @@
-using Verity.Validators.Cosign.Verification;
+using Verity.Validators.Cosign.Evidence;
 
 namespace Verity.Validators.Cosign.Discovery;
 

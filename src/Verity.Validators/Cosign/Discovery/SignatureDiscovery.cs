@@ -1,10 +1,10 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using Verity.Core.Images;
 using Verity.Registry;
 using Verity.Registry.Manifests;
 using Verity.Registry.Referrers;
 using Verity.Validators.Cosign.Signatures;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Cosign.Discovery;
 

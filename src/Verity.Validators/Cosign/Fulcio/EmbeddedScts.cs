@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Crypto;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Crypto;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;

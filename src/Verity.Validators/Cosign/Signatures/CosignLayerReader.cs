@@ -1,10 +1,10 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using Verity.Validators.Cosign.Json;
 using Verity.Validators.Cosign.Rekor;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Cosign.Signatures;
 

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
@@ -6,7 +7,6 @@ using System.Text.Json;
 using Verity.Validators.Cosign.Dsse;
 using Verity.Validators.Cosign.Json;
 using Verity.Validators.Cosign.Rekor;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Cosign.Signatures;
 

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using Verity.Core.Images;
 using Verity.Core.Trust;

@@ -19,15 +19,4 @@ internal sealed record CosignVerificationOptions
 
     /// <summary>In-toto predicate types a DSSE bundle may have to count as a signature; empty means any.</summary>
     public ImmutableArray<string> PredicateTypes { get; init; } = [];
-
-    /// <summary>The options a policy rule sets.</summary>
-    public static CosignVerificationOptions From(CosignRuleOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return new CosignVerificationOptions
-        {
-            RequireTransparencyLog = options.VerifyInTransparencyLog,
-            VerifySct = options.VerifySct,
-        };
-    }
 }

@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Crypto;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -6,7 +7,6 @@ using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Validators.Cosign.Dsse;
 using Verity.Validators.Cosign.Fulcio;
-using Verity.Validators.Cosign.Rekor;
 using Verity.Validators.Cosign.Signatures;
 using Verity.Validators.Cosign.Timestamps;
 using Verity.Validators.Cosign.TrustedRoot;

@@ -1,6 +1,6 @@
+using Verity.Validators.Cosign.Evidence;
 using System.Text.Json.Nodes;
 using Verity.Validators.Cosign.Signatures;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign.Signatures;
 

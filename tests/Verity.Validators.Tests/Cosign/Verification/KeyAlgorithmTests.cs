@@ -1,3 +1,4 @@
+using Verity.Validators.Cosign.Evidence;
 using Verity.Validators.Cosign;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
@@ -7,7 +8,6 @@ using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 using Verity.Core.Images;
 using Verity.Core.Trust;
-using Verity.Validators.Cosign.Verification;
 
 namespace Verity.Validators.Tests.Cosign.Verification;
 

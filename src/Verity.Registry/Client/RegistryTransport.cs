@@ -1,9 +1,10 @@
+using Verity.Registry.Http;
 using System.Net;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Verity.Registry.Auth;
 
-namespace Verity.Registry.Http;
+namespace Verity.Registry.Client;
 
 /// <summary>
 /// Carries out one <see cref="RegistryRequest"/>: authentication, redirects (blobs only), the per-request timeout,

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Verity.Registry.Auth;
 using Verity.Registry.Http;
 
-namespace Verity.Registry;
+namespace Verity.Registry.Client;
 
 /// <summary>Registers the registry client.</summary>
 public static class RegistryServiceCollectionExtensions

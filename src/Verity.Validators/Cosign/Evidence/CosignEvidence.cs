@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 
-namespace Verity.Validators.Cosign.Verification;
+namespace Verity.Validators.Cosign.Evidence;
 
 /// <summary>
 /// Every signature found for one image: the layers of its cosign signature manifest and the Sigstore bundles
-/// among its referrers. What the registry side hands to <see cref="CosignImageVerifier"/>.
+/// among its referrers. What the registry side hands to <c>CosignImageVerifier</c>.
 /// </summary>
 internal sealed record CosignEvidence
 {

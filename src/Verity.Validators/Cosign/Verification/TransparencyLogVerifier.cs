@@ -1,3 +1,5 @@
+using Verity.Validators.Cosign.Rekor;
+using Verity.Validators.Cosign.Crypto;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -5,7 +7,7 @@ using Verity.Validators.Cosign.Json;
 using Verity.Validators.Cosign.Signatures;
 using Verity.Validators.Cosign.TrustedRoot;
 
-namespace Verity.Validators.Cosign.Rekor;
+namespace Verity.Validators.Cosign.Verification;
 
 /// <summary>
 /// Checks, offline, that a Rekor entry is in a trusted log and logs exactly a given signature.

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Verity.Registry.Auth;
 using Verity.Registry.Http;
 
-namespace Verity.Registry;
+namespace Verity.Registry.Client;
 
 /// <summary>
 /// Assembles a <see cref="RegistryClient"/> or an <see cref="AuthenticatedServerClient"/> from shared singletons and

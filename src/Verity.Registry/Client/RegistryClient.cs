@@ -6,7 +6,7 @@ using Verity.Registry.Http;
 using Verity.Registry.Manifests;
 using Verity.Registry.Referrers;
 
-namespace Verity.Registry;
+namespace Verity.Registry.Client;
 
 /// <summary>The <see cref="IRegistryClient"/> of one validator; see the interface for the contract.</summary>
 internal sealed class RegistryClient : IRegistryClient

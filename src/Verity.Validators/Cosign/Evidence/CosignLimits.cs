@@ -1,4 +1,4 @@
-namespace Verity.Validators.Cosign.Verification;
+namespace Verity.Validators.Cosign.Evidence;
 
 /// <summary>
 /// Bounds on the work one image may cause, so that whoever can push to a repository cannot make admission slow.

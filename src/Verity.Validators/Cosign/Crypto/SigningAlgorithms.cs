@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Verity.Core.Trust;
 
-namespace Verity.Validators.Cosign;
+namespace Verity.Validators.Cosign.Crypto;
 
 /// <summary>
 /// Which hash and padding sigstore pairs with a key, on top of <see cref="SignatureVerifier"/>.

@@ -1,4 +1,4 @@
-namespace Verity.Validators.Cosign.Verification;
+namespace Verity.Validators.Cosign.Evidence;
 
 /// <summary>
 /// A Sigstore bundle blob (e.g. the layer of an OCI referrer with artifact type

@@ -1,7 +1,7 @@
 using System.Net;
 using Verity.Registry.Http;
 
-namespace Verity.Registry;
+namespace Verity.Registry.Client;
 
 /// <summary>The <see cref="IAuthenticatedServerClient"/> of one validator; see the interface for the contract.</summary>
 internal sealed class AuthenticatedServerClient : IAuthenticatedServerClient

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Verity.Validators.Cosign.Verification;
+namespace Verity.Validators.Cosign.Evidence;
 
 /// <summary>
 /// One layer of a cosign signature manifest (the <c>sha256-&lt;hex&gt;.sig</c> tag): its annotations and
