@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Collections.Immutable;
 using Verity.Core.Validation;
 using Verity.Validators.NotaryV1.Tuf;
@@ -47,6 +49,7 @@ namespace Verity.Validators.NotaryV1;
 internal sealed class NotaryTrustVerifier
 {
     private readonly ITrustStateStore _store;
+    private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly TufVerificationOptions _options;
     private readonly NotaryTrustCache _cache;
@@ -57,9 +60,11 @@ internal sealed class NotaryTrustVerifier
     /// <param name="options">Strictness choices; null for the defaults.</param>
     /// <param name="cache">Verified trust data kept between validations, shared by the verifiers of one process;
     /// null for one of this verifier's own.</param>
+    /// <param name="logger">Where the fall-back from kept trust data to a full refresh is logged, with its reason.</param>
     public NotaryTrustVerifier(
-        ITrustStateStore store, TimeProvider timeProvider, TufVerificationOptions? options = null, NotaryTrustCache? cache = null)
+        ITrustStateStore store, TimeProvider timeProvider, TufVerificationOptions? options = null, NotaryTrustCache? cache = null, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options ?? TufVerificationOptions.Default;
@@ -219,6 +224,7 @@ internal sealed class NotaryTrustVerifier
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Verification failed, or a role could not be fetched: start again from scratch, as without the cache.
+            _logger.KeptDataRefused(request.Gun, e.Message);
             await RecordAsync(request.Gun, trusted, known, cancellationToken);
             return await FullRefreshAsync(key, request, fetch, cancellationToken);
         }

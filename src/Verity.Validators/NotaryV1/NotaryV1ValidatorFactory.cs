@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Immutable;
 using Verity.Core.Configuration;
 using Verity.Core.Trust;
@@ -27,11 +28,13 @@ public sealed class NotaryV1ValidatorFactory
     private readonly ITrustStateStore _store;
     private readonly NotaryTrustCache _cache;
     private readonly TimeSpan _timeout;
+    private readonly ILogger? _logger;
 
     /// <summary>Creates the factory, with in-memory rollback state.</summary>
-    public NotaryV1ValidatorFactory(IAuthenticatedServerClientFactory clients, TimeProvider time)
+    public NotaryV1ValidatorFactory(IAuthenticatedServerClientFactory clients, TimeProvider time, ILoggerFactory? loggers = null)
         : this(clients, time, new InMemoryTrustStateStore(), DefaultTimeout)
     {
+        _logger = loggers?.CreateLogger<NotaryTrustVerifier>();
     }
 
     internal NotaryV1ValidatorFactory(
@@ -84,6 +87,6 @@ public sealed class NotaryV1ValidatorFactory
             throw new ConfigurationException($"validator \"{notary.Name}\": {e.Message}", e);
         }
 
-        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache), _time, _timeout);
+        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache, logger: _logger), _time, _timeout);
     }
 }

@@ -222,7 +222,7 @@ internal sealed class ForgedCollection : IDisposable
     private static byte[] Envelope(JsonObject signed, IEnumerable<TestKey> signers)
     {
         var text = signed.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        var canonical = CanonicalJson.Serialize(Encoding.UTF8.GetBytes(text));
+        var canonical = OlpcCanonicalJson.Serialize(Encoding.UTF8.GetBytes(text));
         var signatures = new JsonArray();
         foreach (var signer in signers)
         {

@@ -104,7 +104,7 @@ internal static class TransparencyLogVerifier
             ["logIndex"] = entry.LogIndex,
             ["logID"] = Convert.ToHexStringLower(entry.LogId.Span),
         };
-        return CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        return Rfc8785CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(payload.ToJsonString()));
     }
 
     private static bool VerifyPromise(TransparencyLogEntry entry, TransparencyLog log)

@@ -12,7 +12,7 @@ namespace Verity.Validators.NotaryV1.Tuf;
 /// </summary>
 /// <remarks>
 /// Parsing verifies nothing cryptographic; <see cref="TrustedMetadataSet"/> does that. The signed message
-/// is the canonical form of the <c>signed</c> member as received (<see cref="CanonicalJson"/>), as in
+/// is the canonical form of the <c>signed</c> member as received (<see cref="OlpcCanonicalJson"/>), as in
 /// Notary's client, so members this reader does not know are still covered by the signature.
 /// </remarks>
 internal static partial class MetadataReader
@@ -234,7 +234,7 @@ internal static partial class MetadataReader
             byte[] canonical;
             try
             {
-                canonical = CanonicalJson.Serialize(signed);
+                canonical = OlpcCanonicalJson.Serialize(signed);
             }
             catch (FormatException e)
             {

@@ -97,7 +97,7 @@ internal sealed class TufKey
         // struct fields are sorted by name in canonical mode.
         var buffer = new ArrayBufferWriter<byte>(256 + (publicBytes.Length * 4 / 3));
         buffer.Write("{\"keytype\":"u8);
-        CanonicalJson.WriteString(keyType, buffer);
+        OlpcCanonicalJson.WriteString(keyType, buffer);
         buffer.Write(",\"keyval\":{\"private\":null,\"public\":\""u8);
         buffer.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(publicBytes)));
         buffer.Write("\"}}"u8);

@@ -21,7 +21,7 @@ internal abstract record TufMetadata
     /// <summary>The signatures, in file order.</summary>
     public required ImmutableArray<TufSignature> Signatures { get; init; }
 
-    /// <summary>The canonical JSON of <c>signed</c> (<see cref="CanonicalJson"/>): the signed message.</summary>
+    /// <summary>The canonical JSON of <c>signed</c> (<see cref="OlpcCanonicalJson"/>): the signed message.</summary>
     public required ReadOnlyMemory<byte> SignedBytes { get; init; }
 
     /// <summary>Whether the metadata has expired at <paramref name="now"/>: TUF requires <c>expires</c> to be

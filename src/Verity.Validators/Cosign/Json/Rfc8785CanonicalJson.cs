@@ -17,7 +17,7 @@ namespace Verity.Validators.Cosign.Json;
 /// <item>No white space between tokens.</item>
 /// </list>
 /// </remarks>
-internal static class CanonicalJson
+internal static class Rfc8785CanonicalJson
 {
     /// <summary>The canonical UTF-8 form of <paramref name="element"/>.</summary>
     /// <exception cref="FormatException">A number is out of the double range.</exception>

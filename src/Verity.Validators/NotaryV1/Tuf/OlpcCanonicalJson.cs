@@ -27,7 +27,7 @@ namespace Verity.Validators.NotaryV1.Tuf;
 /// instead of guessing: duplicate member names (Go keeps the last) and strings that are not valid
 /// Unicode (Go substitutes U+FFFD) make the value non-canonicalisable, so the signature does not verify.</para>
 /// </remarks>
-internal static class CanonicalJson
+internal static class OlpcCanonicalJson
 {
     // 2^63 as a double: int64(f) is only defined for f in [-2^63, 2^63).
     private const double Int64Bound = 9223372036854775808.0;

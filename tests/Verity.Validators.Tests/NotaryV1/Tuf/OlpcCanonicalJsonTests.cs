@@ -3,7 +3,7 @@ using Verity.Validators.NotaryV1.Tuf;
 
 namespace Verity.Validators.Tests.NotaryV1.Tuf;
 
-public sealed class CanonicalJsonTests
+public sealed class OlpcCanonicalJsonTests
 {
     [Theory]
     [InlineData("{ \"b\" : 1 ,\n \"a\" : [ true, false, null ] }", "{\"a\":[true,false,null],\"b\":1}")]
@@ -70,9 +70,9 @@ public sealed class CanonicalJsonTests
         var pem = File.ReadAllText(ConnaisseurTrustData.TrustDataPath("keys", "del1.pub"));
         var spki = Core.Trust.VerificationKey.Parse(pem).SubjectPublicKeyInfo.ToArray();
         var json = $"{{ \"keyval\": {{ \"public\": \"{Convert.ToBase64String(spki)}\", \"private\": null }}, \"keytype\": \"ecdsa\" }}";
-        var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(CanonicalJson.Serialize(Encoding.UTF8.GetBytes(json))));
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(OlpcCanonicalJson.Serialize(Encoding.UTF8.GetBytes(json))));
         Assert.Equal(File.ReadAllText(ConnaisseurTrustData.TrustDataPath("keys", "del1_id.txt")).Trim(), id);
     }
 
-    private static string Canonical(string json) => Encoding.UTF8.GetString(CanonicalJson.Serialize(Encoding.UTF8.GetBytes(json)));
+    private static string Canonical(string json) => Encoding.UTF8.GetString(OlpcCanonicalJson.Serialize(Encoding.UTF8.GetBytes(json)));
 }

@@ -5,7 +5,7 @@ using Verity.Validators.Cosign.Json;
 namespace Verity.Validators.Tests.Cosign.Json;
 
 /// <summary>RFC 8785 (JCS) vectors: §3.2.2 (values), §3.2.3 (sorting), Appendix B (numbers).</summary>
-public sealed class CanonicalJsonTests
+public sealed class Rfc8785CanonicalJsonTests
 {
     [Fact]
     public void Canonicalize_Rfc8785Section322Example_MatchesSpec()
@@ -74,7 +74,7 @@ public sealed class CanonicalJsonTests
     {
         var value = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64BigEndian(Convert.FromHexString(ieeeHex)));
 
-        Assert.Equal(expected, CanonicalJson.FormatNumber(value));
+        Assert.Equal(expected, Rfc8785CanonicalJson.FormatNumber(value));
     }
 
     [Theory]
@@ -84,7 +84,7 @@ public sealed class CanonicalJsonTests
     {
         var value = BitConverter.Int64BitsToDouble(BinaryPrimitives.ReadInt64BigEndian(Convert.FromHexString(ieeeHex)));
 
-        Assert.Throws<FormatException>(() => CanonicalJson.FormatNumber(value));
+        Assert.Throws<FormatException>(() => Rfc8785CanonicalJson.FormatNumber(value));
     }
 
     [Fact]
@@ -101,5 +101,5 @@ public sealed class CanonicalJsonTests
         Assert.Throws<FormatException>(() => Canonical("""{"a":1,"a":2}"""));
     }
 
-    private static string Canonical(string json) => Encoding.UTF8.GetString(CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(json)));
+    private static string Canonical(string json) => Encoding.UTF8.GetString(Rfc8785CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(json)));
 }

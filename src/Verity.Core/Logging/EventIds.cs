@@ -1,0 +1,80 @@
+namespace Verity.Core.Logging;
+
+/// <summary>
+/// Every log event id of Verity, in one table so that none is used twice: 1000s admission, 1100s validation,
+/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types.
+/// </summary>
+public static class EventIds
+{
+    /// <summary>Log.ImageDecision.</summary>
+    public const int ImageDecision = 1001;
+
+    /// <summary>Log.RequestDecision.</summary>
+    public const int RequestDecision = 1002;
+
+    /// <summary>Log.NotValidated.</summary>
+    public const int NotValidated = 1003;
+
+    /// <summary>Log.MalformedRequest.</summary>
+    public const int MalformedRequest = 1004;
+
+    /// <summary>Log.RequestTimedOut.</summary>
+    public const int RequestTimedOut = 1005;
+
+    /// <summary>Log.ValidatorFailed.</summary>
+    public const int ValidatorFailed = 1101;
+
+    /// <summary>RegistryLog.RequestCompleted.</summary>
+    public const int RegistryRequestCompleted = 2001;
+
+    /// <summary>RegistryLog.RequestFailed.</summary>
+    public const int RegistryRequestFailed = 2002;
+
+    /// <summary>RegistryLog.Retrying.</summary>
+    public const int RegistryRetrying = 2003;
+
+    /// <summary>RegistryLog.TokenFetched.</summary>
+    public const int RegistryTokenFetched = 2004;
+
+    /// <summary>RegistryLog.FollowingRedirect.</summary>
+    public const int RegistryFollowingRedirect = 2005;
+
+    /// <summary>RegistryLog.CredentialReloadFailed.</summary>
+    public const int RegistryCredentialReloadFailed = 2006;
+
+    /// <summary>RegistryLog.UnscopedCredentialsIgnored.</summary>
+    public const int RegistryUnscopedCredentialsIgnored = 2007;
+
+    /// <summary>RegistryLog.KeychainUnsupported.</summary>
+    public const int RegistryKeychainUnsupported = 2008;
+
+    /// <summary>RegistryLog.CredentialsLoaded.</summary>
+    public const int RegistryCredentialsLoaded = 2009;
+
+    /// <summary>Log.ConfigurationLoaded.</summary>
+    public const int ConfigurationLoaded = 3001;
+
+    /// <summary>Log.ConfigurationWarning.</summary>
+    public const int ConfigurationWarning = 3002;
+
+    /// <summary>Log.ConfigurationRejected.</summary>
+    public const int ConfigurationRejected = 3003;
+
+    /// <summary>Log.ConfigurationChanged.</summary>
+    public const int ConfigurationChanged = 3004;
+
+    /// <summary>Log.SelfSignedCertificate.</summary>
+    public const int SelfSignedCertificate = 4001;
+
+    /// <summary>Log.CertificateLoaded.</summary>
+    public const int CertificateLoaded = 4002;
+
+    /// <summary>Log.CertificateReloadFailed.</summary>
+    public const int CertificateReloadFailed = 4003;
+
+    /// <summary>Log.Listening.</summary>
+    public const int Listening = 4004;
+
+    /// <summary>NotaryLog.NotaryKeptDataRefused.</summary>
+    public const int NotaryKeptDataRefused = 5001;
+}
