@@ -1,5 +1,5 @@
 using Verity.Registry.Client;
-using k8s;
+using Verity.Core.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Verity.Registry.Auth;
 
@@ -17,11 +17,11 @@ public sealed class RegistryServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddVerityKubernetesSecrets_UsesTheHostsKubernetesClient()
+    public void AddVerityKubernetesSecrets_UsesTheHostsClusterAccess()
     {
-        using var kubernetes = new Kubernetes(new KubernetesClientConfiguration { Host = "https://127.0.0.1:1" });
+
         var services = new ServiceCollection().AddLogging().AddVerityRegistry();
-        services.AddSingleton<IKubernetes>(kubernetes);
+        services.AddSingleton<IClusterAccess>(new NoCluster());
         services.AddVerityKubernetesSecrets("verity");
 
         using var provider = services.BuildServiceProvider();
@@ -36,4 +36,11 @@ public sealed class RegistryServiceCollectionExtensionsTests
 
         Assert.Equal(7, provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RegistryClientOptions>>().Value.MaxAttempts);
     }
+}
+
+/// <summary>A cluster port that is never called.</summary>
+internal sealed class NoCluster : IClusterAccess
+{
+    public ValueTask<IReadOnlyDictionary<string, byte[]>?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("not called");
 }

@@ -1,26 +1,20 @@
-using System.Collections.Immutable;
-using System.Net;
-using k8s;
-using k8s.Autorest;
+using Verity.Core.Cluster;
 
 namespace Verity.Registry.Auth;
 
-/// <summary>Reads secrets from the Kubernetes API server (<c>GET /api/v1/namespaces/{ns}/secrets/{name}</c>).</summary>
-/// <remarks>
-/// Needs RBAC <c>get</c> on the named secrets in Verity's namespace. The <see cref="IKubernetes"/> client is
-/// created by the host (in-cluster configuration); this class only calls it.
-/// </remarks>
+/// <summary>Reads <c>auth.secretName</c> secrets of Verity's namespace through the cluster port (<see cref="IClusterAccess"/>).</summary>
+/// <remarks>Needs RBAC <c>get</c> on the named secrets in that namespace.</remarks>
 public sealed class KubernetesSecretSource : ISecretSource
 {
-    private readonly IKubernetes _client;
+    private readonly IClusterAccess _cluster;
     private readonly string _namespace;
 
     /// <summary>Creates a source for secrets in <paramref name="namespace"/>.</summary>
-    public KubernetesSecretSource(IKubernetes client, string @namespace)
+    public KubernetesSecretSource(IClusterAccess cluster, string @namespace)
     {
-        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentException.ThrowIfNullOrEmpty(@namespace);
-        _client = client;
+        _cluster = cluster;
         _namespace = @namespace;
     }
 
@@ -34,20 +28,11 @@ public sealed class KubernetesSecretSource : ISecretSource
 
         try
         {
-            var secret = await _client.CoreV1.ReadNamespacedSecretAsync(name, _namespace, cancellationToken: cancellationToken);
-            return secret.Data is null
-                ? ImmutableDictionary<string, byte[]>.Empty
-                : secret.Data.ToImmutableDictionary(StringComparer.Ordinal);
+            return await _cluster.GetSecretAsync(_namespace, name, cancellationToken);
         }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        catch (ClusterAccessException e)
         {
-            return null;
-        }
-        catch (HttpOperationException e)
-        {
-            // The response body of a failed read is a Status object, never the secret; still, quote only the code.
-            throw new InvalidOperationException(
-                $"reading secret \"{name}\" in namespace \"{_namespace}\" failed with HTTP {(int?)e.Response?.StatusCode}", e);
+            throw new InvalidOperationException(e.Message, e);
         }
     }
 }

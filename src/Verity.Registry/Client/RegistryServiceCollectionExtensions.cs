@@ -1,4 +1,4 @@
-using k8s;
+using Verity.Core.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
@@ -48,14 +48,14 @@ public static class RegistryServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Reads <c>auth.secretName</c> secrets from the Kubernetes API, in <paramref name="namespace"/>, with the
-    /// <see cref="IKubernetes"/> client the host registers.
+    /// Reads <c>auth.secretName</c> secrets from the Kubernetes API, in <paramref name="namespace"/>, through the
+    /// <see cref="IClusterAccess"/> the host registers.
     /// </summary>
     public static IServiceCollection AddVerityKubernetesSecrets(this IServiceCollection services, string @namespace)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(@namespace);
-        services.Replace(ServiceDescriptor.Singleton<ISecretSource>(sp => new KubernetesSecretSource(sp.GetRequiredService<IKubernetes>(), @namespace)));
+        services.Replace(ServiceDescriptor.Singleton<ISecretSource>(sp => new KubernetesSecretSource(sp.GetRequiredService<IClusterAccess>(), @namespace)));
         return services;
     }
 }

@@ -27,7 +27,7 @@ internal static class ServeCommand
         };
         var secretsDir = new Option<DirectoryInfo?>("--secrets-dir")
         {
-            Description = "Where auth.secretName secrets are mounted as files (<dir>/<name>/.dockerconfigjson or secret.yaml); default /app/secrets",
+            Description = "Where auth.secretName secrets are mounted as files (<dir>/<name>/.dockerconfigjson or secret.yaml; default /app/secrets); k8s:// key references are then read from <dir>/<namespace>/<secret>/",
         };
         var secretsNamespace = new Option<string?>("--secrets-namespace")
         {

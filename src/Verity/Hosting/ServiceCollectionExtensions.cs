@@ -1,3 +1,5 @@
+using Verity.Cluster;
+using Verity.Core.Cluster;
 using Verity.Registry.Client;
 using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,10 +27,11 @@ internal static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddVerityRegistry();
-        // cosign: k8s:// key references are read through the API server; the in-cluster client is made on first use.
-        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.InClusterConfig()));
+        // Everything read from the cluster goes through one port; the API client is made on first use.
+        services.TryAddSingleton<IKubernetes>(_ => KubernetesClusterAccess.Default());
+        services.TryAddSingleton<IClusterAccess>(sp => new KubernetesClusterAccess(sp.GetRequiredService<IKubernetes>));
         services.TryAddSingleton<IKeyReferenceResolver>(sp =>
-            new KubernetesKeyReferenceResolver(sp.GetRequiredService<IKubernetes>, sp.GetRequiredService<TimeProvider>()));
+            new KubernetesKeyReferenceResolver(sp.GetRequiredService<IClusterAccess>(), sp.GetRequiredService<TimeProvider>()));
 
         foreach (var type in BuiltInValidatorTypes.All)
         {

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Verity.Cluster;
+using Verity.Core.Cluster;
 using Verity.Registry.Client;
 using System.Globalization;
 using System.Net;
@@ -37,7 +40,10 @@ internal static class WebhookHost
         }
         else if (options.SecretsDirectory is { Length: > 0 } secretsDirectory)
         {
+            // Local use: auth secrets are <dir>/<name>/ (Connaisseur's mount layout), and the cluster port reads
+            // k8s://<namespace>/<secret> keys from <dir>/<namespace>/<secret>/.
             builder.Services.AddVerityMountedSecrets(secretsDirectory);
+            builder.Services.Replace(ServiceDescriptor.Singleton<IClusterAccess>(new DirectoryClusterAccess(secretsDirectory)));
         }
 
         configureServices?.Invoke(builder.Services);

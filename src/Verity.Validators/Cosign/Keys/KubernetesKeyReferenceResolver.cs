@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
-using k8s;
-using k8s.Autorest;
-using k8s.Exceptions;
+using Verity.Core.Cluster;
 using Verity.Core.Trust;
 using Verity.Core.Validation;
 
@@ -15,8 +12,8 @@ namespace Verity.Validators.Cosign.Keys;
 /// </summary>
 /// <remarks>
 /// <para>Verity needs RBAC <c>get</c> on that secret in that namespace (as Connaisseur does; its docs give the Role).
-/// The <see cref="IKubernetes"/> client is created on first use, so a configuration without key references never
-/// needs one.</para>
+/// Secrets are read through the cluster port (<see cref="IClusterAccess"/>), whose client is created on first use, so
+/// a configuration without key references never needs one.</para>
 /// <para>A key read successfully is reused for <see cref="CacheDuration"/>; failures are not cached. Connaisseur
 /// reads the secret at every validation; the cache spares the API server one request per image and still picks up
 /// a rotated key within a minute.</para>
@@ -29,17 +26,16 @@ public sealed class KubernetesKeyReferenceResolver : IKeyReferenceResolver
     /// <summary>The secret entry that holds the public key, as cosign writes it (<c>cosign generate-key-pair k8s://…</c>).</summary>
     public const string PublicKeyEntry = "cosign.pub";
 
-    private readonly Lazy<IKubernetes> _client;
+    private readonly IClusterAccess _cluster;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<Uri, (VerificationKey Key, DateTimeOffset Expires)> _cache = new();
 
     /// <summary>Creates the resolver.</summary>
-    /// <param name="client">Creates the API client when the first reference is resolved.</param>
+    /// <param name="cluster">Reads the secrets.</param>
     /// <param name="timeProvider">The clock of the cache.</param>
-    public KubernetesKeyReferenceResolver(Func<IKubernetes> client, TimeProvider timeProvider)
+    public KubernetesKeyReferenceResolver(IClusterAccess cluster, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        _client = new Lazy<IKubernetes>(client);
+        _cluster = cluster ?? throw new ArgumentNullException(nameof(cluster));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
@@ -57,41 +53,27 @@ public sealed class KubernetesKeyReferenceResolver : IKeyReferenceResolver
             return cached.Key;
         }
 
-        IKubernetes client;
+        IReadOnlyDictionary<string, byte[]>? data;
         try
         {
-            client = _client.Value;
+            data = await _cluster.GetSecretAsync(ns, name, cancellationToken);
         }
-        catch (Exception e) when (e is KubeConfigException or IOException or InvalidOperationException)
+        catch (ClusterAccessException e) when (e.NoClient)
         {
-            // The client's own message is long (environment variables, deployment hints); it stays in the log.
-            throw new ValidationException($"key reference {reference} cannot be read: no Kubernetes API client (the in-cluster configuration is not available)", e);
+            throw new ValidationException($"key reference {reference} cannot be read: {e.Message}", e);
+        }
+        catch (ClusterAccessException e)
+        {
+            var hint = e.IsForbidden ? " (Verity needs RBAC \"get\" on this secret)" : string.Empty;
+            throw new ValidationException($"key reference {reference}: {e.Message}{hint}", e);
         }
 
-        k8s.Models.V1Secret secret;
-        try
+        if (data is null)
         {
-            secret = await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw new ValidationException($"key reference {reference}: secret \"{name}\" not found in namespace \"{ns}\"", e);
-        }
-        catch (HttpOperationException e)
-        {
-            // The body of a failed read is a Status object, never the secret; still, quote only the code.
-            var hint = e.Response?.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized
-                ? " (Verity needs RBAC \"get\" on this secret)"
-                : string.Empty;
-            throw new ValidationException(
-                $"key reference {reference}: reading secret \"{name}\" in namespace \"{ns}\" failed with HTTP {(int?)e.Response?.StatusCode}{hint}", e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ValidationException($"key reference {reference}: the Kubernetes API server could not be reached ({e.Message})", e);
+            throw new ValidationException($"key reference {reference}: secret \"{name}\" not found in namespace \"{ns}\"");
         }
 
-        if (secret.Data is null || !secret.Data.TryGetValue(PublicKeyEntry, out var pem))
+        if (!data.TryGetValue(PublicKeyEntry, out var pem))
         {
             throw new ValidationException($"key reference {reference}: secret \"{name}\" in namespace \"{ns}\" has no \"{PublicKeyEntry}\" entry");
         }

@@ -10,6 +10,7 @@ using Verity.Core.Trust;
 using Verity.Core.Validation;
 using Verity.Testing;
 using Verity.Testing.Registry;
+using Verity.Cluster;
 using Verity.Validators.Cosign.Keys;
 
 namespace Verity.Validators.Tests.Cosign.Keys;
@@ -107,7 +108,7 @@ public sealed class KubernetesKeyReferenceResolverTests : IAsyncLifetime
     [Fact]
     public async Task Resolve_NoClusterConfiguration_ThrowsValidationException()
     {
-        var resolver = new KubernetesKeyReferenceResolver(() => throw new k8s.Exceptions.KubeConfigException("unable to load in-cluster configuration"), _time);
+        var resolver = new KubernetesKeyReferenceResolver(new KubernetesClusterAccess(() => throw new k8s.Exceptions.KubeConfigException("unable to load in-cluster configuration")), _time);
 
         var e = await Assert.ThrowsAsync<ValidationException>(async () => await resolver.ResolveAsync(new Uri("k8s://verity/alice"), Ct));
 
@@ -131,5 +132,5 @@ public sealed class KubernetesKeyReferenceResolverTests : IAsyncLifetime
         Assert.Equal("/api/v1/namespaces/verity/secrets/alice", Assert.Single(_api.Requests).Path);
     }
 
-    private KubernetesKeyReferenceResolver Resolver() => new(() => _client, _time);
+    private KubernetesKeyReferenceResolver Resolver() => new(new KubernetesClusterAccess(() => _client), _time);
 }

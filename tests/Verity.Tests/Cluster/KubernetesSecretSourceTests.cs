@@ -1,14 +1,14 @@
 using System.Text;
 using k8s;
 using Microsoft.AspNetCore.Http;
+using Verity.Cluster;
 using Verity.Registry.Auth;
 using Verity.Testing;
 
-using static Verity.Registry.Tests.TestText;
 
-namespace Verity.Registry.Tests.Auth;
+namespace Verity.Tests.Cluster;
 
-/// <summary>The KubernetesClient-based source against a fake API server (a real HTTP server, no cluster).</summary>
+/// <summary>Registry secrets through the cluster port's KubernetesClient implementation, against a fake API server (a real HTTP server, no cluster).</summary>
 public sealed class KubernetesSecretSourceTests
 {
     private static Task<TestHttpServer> StartApiServerAsync()
@@ -20,7 +20,7 @@ public sealed class KubernetesSecretSourceTests
             {
                 var config = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"auths":{"registry.io":{"username":"alice","password":"pw"}}}"""));
                 await context.Response.WriteAsync(
-                    Sub("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"regcred","namespace":"verity"},"type":"kubernetes.io/dockerconfigjson","data":{".dockerconfigjson":"$1"}}""", config));
+                    """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"regcred","namespace":"verity"},"type":"kubernetes.io/dockerconfigjson","data":{".dockerconfigjson":"$1"}}""".Replace("$1", config, StringComparison.Ordinal));
                 return;
             }
 
@@ -37,7 +37,7 @@ public sealed class KubernetesSecretSourceTests
         await using var server = await StartApiServerAsync();
         using var client = Client(server);
 
-        var data = await new KubernetesSecretSource(client, "verity").GetSecretAsync("regcred", TestContext.Current.CancellationToken);
+        var data = await new KubernetesSecretSource(new KubernetesClusterAccess(() => client), "verity").GetSecretAsync("regcred", TestContext.Current.CancellationToken);
 
         Assert.NotNull(data);
         var store = RegistryCredentialStore.FromSecretData(data, "regcred", null);
@@ -51,7 +51,7 @@ public sealed class KubernetesSecretSourceTests
         await using var server = await StartApiServerAsync();
         using var client = Client(server);
 
-        Assert.Null(await new KubernetesSecretSource(client, "verity").GetSecretAsync("absent", TestContext.Current.CancellationToken));
+        Assert.Null(await new KubernetesSecretSource(new KubernetesClusterAccess(() => client), "verity").GetSecretAsync("absent", TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class KubernetesSecretSourceTests
         using var client = Client(server);
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(
-            async () => await new KubernetesSecretSource(client, "verity").GetSecretAsync("forbidden", TestContext.Current.CancellationToken));
+            async () => await new KubernetesSecretSource(new KubernetesClusterAccess(() => client), "verity").GetSecretAsync("forbidden", TestContext.Current.CancellationToken));
 
         Assert.Contains("\"forbidden\"", e.Message, StringComparison.Ordinal);
         Assert.Contains("403", e.Message, StringComparison.Ordinal);
