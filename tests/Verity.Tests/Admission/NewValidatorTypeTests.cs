@@ -91,4 +91,17 @@ public sealed class NewValidatorTypeTests
 
         Assert.Contains(error.Errors, e => e.Path == "validators[1].type" && e.Message.StartsWith("unsupported validator type \"onedigest\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ValidatorVouchingForAnotherDigest_IsDeniedAndNothingIsPatched()
+    {
+        const string Written = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+        using var fixture = Fixture(new OneDigestValidatorType(), Config("    with:\n      vouchForAnything: true"));
+
+        var response = await Decide(fixture, Pod($"my.reg/app:1@{Written}"));
+
+        Assert.False(response["allowed"]!.GetValue<bool>());
+        Assert.Null(response["patch"]);
+        Assert.Contains($"the verified digest {Trusted} differs from the digest {Written} in the reference", response["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

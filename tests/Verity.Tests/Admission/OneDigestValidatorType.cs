@@ -15,7 +15,7 @@ internal sealed class OneDigestValidatorType : ValidatorType<OneDigestValidatorT
 {
     public override string Name => "onedigest";
 
-    public override IReadOnlyCollection<string> RuleOptionKeys { get; } = ["tag"];
+    public override IReadOnlyCollection<string> RuleOptionKeys { get; } = ["tag", "vouchForAnything"];
 
     public int Created { get; private set; }
 
@@ -45,7 +45,7 @@ internal sealed class OneDigestValidatorType : ValidatorType<OneDigestValidatorT
             return null;
         }
 
-        return new Options { Tag = tag ?? "signed" };
+        return new Options { Tag = tag ?? "signed", VouchForAnything = with.GetBool("vouchForAnything") ?? false };
     }
 
     public override void AddServices(IServiceCollection services) => services.AddSingleton(this);
@@ -66,6 +66,9 @@ internal sealed class OneDigestValidatorType : ValidatorType<OneDigestValidatorT
     internal sealed record Options : RuleOptions
     {
         public required string Tag { get; init; }
+
+        /// <summary>A broken validator: trusts every reference and names its one digest, whatever digest the reference has.</summary>
+        public bool VouchForAnything { get; init; }
     }
 
     private sealed class Validator(Definition definition) : IValidator
@@ -79,7 +82,7 @@ internal sealed class OneDigestValidatorType : ValidatorType<OneDigestValidatorT
         public ValueTask<ValidationOutcome> ValidateAsync(ImageReference image, RuleOptions options, CancellationToken cancellationToken)
         {
             var tag = ((Options)options).Tag;
-            ValidationOutcome outcome = image.Digest == definition.Trusted || (image.Digest is null && image.Tag == tag)
+            ValidationOutcome outcome = ((Options)options).VouchForAnything || image.Digest == definition.Trusted || (image.Digest is null && image.Tag == tag)
                 ? new ValidationOutcome.Trusted(definition.Trusted, "the one trusted digest")
                 : new ValidationOutcome.Denied($"only {definition.Trusted} is trusted");
             return ValueTask.FromResult(outcome);
