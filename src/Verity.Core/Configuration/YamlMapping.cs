@@ -1,3 +1,5 @@
+// Over 300 lines on purpose. The strict YAML reader under ConfigSection: typed values, v2 snake_case spellings, duplicate and unknown keys
+// with suggestions; one file because each reader method shares the same lookup and error bookkeeping.
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose. Every accepted public-key encoding (PEM, SPKI DER, PKCS#1 RSA, Ed25519) with its refusals (trailing data,
+// weak RSA, unsupported curves); one file so that what is accepted can be audited in one read.
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose. One request's life: authentication challenge, retries with Retry-After, redirects, time and size limits.
+// These interact (a retry re-authenticates, a redirect drops credentials), so they stay in one place.
 using Verity.Registry.Http;
 using System.Net;
 using System.Security.Authentication;

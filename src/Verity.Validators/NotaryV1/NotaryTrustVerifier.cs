@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using System.Collections.Immutable;
 using Verity.Core.Validation;
 using Verity.Validators.NotaryV1.Tuf;
 
@@ -49,10 +48,10 @@ namespace Verity.Validators.NotaryV1;
 internal sealed class NotaryTrustVerifier
 {
     private readonly ITrustStateStore _store;
-    private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly TufVerificationOptions _options;
     private readonly NotaryTrustCache _cache;
+    private readonly NotaryTrustRefresher _refresher;
 
     /// <summary>Creates the verifier.</summary>
     /// <param name="store">Remembers versions per collection for rollback protection.</param>
@@ -64,11 +63,11 @@ internal sealed class NotaryTrustVerifier
     public NotaryTrustVerifier(
         ITrustStateStore store, TimeProvider timeProvider, TufVerificationOptions? options = null, NotaryTrustCache? cache = null, ILogger? logger = null)
     {
-        _logger = logger ?? NullLogger.Instance;
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options ?? TufVerificationOptions.Default;
         _cache = cache ?? new NotaryTrustCache();
+        _refresher = new NotaryTrustRefresher(_store, _timeProvider, _options, _cache, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Verifies the collection and resolves the reference.</summary>
@@ -100,7 +99,7 @@ internal sealed class NotaryTrustVerifier
         var full = false;
         while (true)
         {
-            var refresh = await RefreshAsync(key, full, request, fetch, cancellationToken);
+            var refresh = await _refresher.RefreshAsync(key, full, request, fetch, cancellationToken);
             if (refresh.Denial is { } denial)
             {
                 return denial;
@@ -136,181 +135,6 @@ internal sealed class NotaryTrustVerifier
             $"no trust data for GUN \"{gun}\"{(server is null ? string.Empty : " on " + server)}: there is no {role}.json (the repository is not signed)");
     }
 
-    /// <summary>Joins (or starts) the refresh of the collection; starts another if the one joined was cancelled by its starter.</summary>
-    private async Task<NotaryRefresh> RefreshAsync(
-        NotaryCollectionKey key, bool full, NotaryTrustRequest request, NotaryRoleFetcher fetch, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var started = false;
-            var refresh = _cache.JoinRefresh(key, full, () =>
-            {
-                started = true;
-                return full ? FullRefreshAsync(key, request, fetch, cancellationToken) : RefreshFromCacheAsync(key, request, fetch, cancellationToken);
-            });
-            try
-            {
-                return await refresh.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (!started && !cancellationToken.IsCancellationRequested)
-            {
-                // The validation that started the refresh ran out of time; this one has not: start another.
-            }
-        }
-    }
-
-    /// <summary>The refresh from what was verified before, falling back to a full refresh on anything unexpected.</summary>
-    private async Task<NotaryRefresh> RefreshFromCacheAsync(
-        NotaryCollectionKey key, NotaryTrustRequest request, NotaryRoleFetcher fetch, CancellationToken cancellationToken)
-    {
-        if (_cache.TryGet(key) is not { } previous)
-        {
-            return await FullRefreshAsync(key, request, fetch, cancellationToken);
-        }
-
-        TrustedMetadataSet? trusted = null;
-        var known = await _store.GetVersionsAsync(request.Gun, cancellationToken);
-        try
-        {
-            if (await fetch(TufRoles.Timestamp, null, cancellationToken) is not { } timestampBytes)
-            {
-                return await FullRefreshAsync(key, request, fetch, cancellationToken);
-            }
-
-            if (timestampBytes.AsSpan().SequenceEqual(previous.TimestampBytes.Span))
-            {
-                // Nothing changed. Expiry and rollback are checked for this validation when it resumes from it.
-                return new NotaryRefresh(previous, null, IsFull: false);
-            }
-
-            var now = _timeProvider.GetUtcNow();
-            trusted = TrustedMetadataSet.Resume(previous, now, known, _options);
-            trusted.UpdateTimestamp(timestampBytes);
-            if (!trusted.TryReuseSnapshot())
-            {
-                if (await fetch(TufRoles.Snapshot, null, cancellationToken) is not { } snapshotBytes)
-                {
-                    return await FullRefreshAsync(key, request, fetch, cancellationToken);
-                }
-
-                // Notary lists root in the snapshot: other hashes there mean the root was rotated (TUF §5.3), so
-                // root is updated first and the timestamp verified again under it.
-                var listedRoot = MetadataReader.ReadSnapshot(snapshotBytes).Meta[TufRoles.Root];
-                if (!listedRoot.DescribesSameFileAs(previous.Snapshot.Meta[TufRoles.Root]))
-                {
-                    if (await fetch(TufRoles.Root, null, cancellationToken) is not { } rootBytes)
-                    {
-                        return await FullRefreshAsync(key, request, fetch, cancellationToken);
-                    }
-
-                    trusted = TrustedMetadataSet.Resume(previous, now, known, _options);
-                    trusted.UpdateRoot(rootBytes, request.TrustRoots);
-                    trusted.UpdateTimestamp(timestampBytes);
-                }
-
-                trusted.UpdateSnapshot(snapshotBytes);
-            }
-
-            if (!trusted.TryReuseTargets(TufRoles.Targets))
-            {
-                if (await fetch(TufRoles.Targets, null, cancellationToken) is not { } targetsBytes)
-                {
-                    return await FullRefreshAsync(key, request, fetch, cancellationToken);
-                }
-
-                trusted.UpdateTargets(targetsBytes);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Verification failed, or a role could not be fetched: start again from scratch, as without the cache.
-            _logger.KeptDataRefused(request.Gun, e.Message);
-            await RecordAsync(request.Gun, trusted, known, cancellationToken);
-            return await FullRefreshAsync(key, request, fetch, cancellationToken);
-        }
-
-        return await CompleteRefreshAsync(key, trusted, request, fetch, known, isFull: false, cancellationToken);
-    }
-
-    /// <summary>The refresh from scratch: every top-level role fetched and verified, nothing reused.</summary>
-    private async Task<NotaryRefresh> FullRefreshAsync(
-        NotaryCollectionKey key, NotaryTrustRequest request, NotaryRoleFetcher fetch, CancellationToken cancellationToken)
-    {
-        var gun = request.Gun;
-
-        // Root alone first: it answers the server's authentication challenge once for the requests that follow, and
-        // a repository that was never signed costs one request.
-        if (await fetch(TufRoles.Root, null, cancellationToken) is not { } rootBytes)
-        {
-            _cache.Remove(key);
-            return new NotaryRefresh(null, NoTrustData(gun, request.Server, TufRoles.Root), IsFull: true);
-        }
-
-        string[] roles = [TufRoles.Timestamp, TufRoles.Snapshot, TufRoles.Targets];
-        var bodies = await Task.WhenAll(roles.Select(role => fetch(role, null, cancellationToken).AsTask()));
-        for (var i = 0; i < roles.Length; i++)
-        {
-            if (bodies[i] is null)
-            {
-                _cache.Remove(key);
-                return new NotaryRefresh(null, NoTrustData(gun, request.Server, roles[i]), IsFull: true);
-            }
-        }
-
-        var known = await _store.GetVersionsAsync(gun, cancellationToken);
-        TrustedMetadataSet? trusted = null;
-        try
-        {
-            trusted = TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, _timeProvider.GetUtcNow(), known, _options);
-            trusted.UpdateTimestamp(bodies[0]!);
-            trusted.UpdateSnapshot(bodies[1]!);
-            trusted.UpdateTargets(bodies[2]!);
-        }
-        catch (TufException e)
-        {
-            // Everything in the set passed verification, even though a later step failed.
-            await RecordAsync(gun, trusted, known, cancellationToken);
-            _cache.Remove(key);
-            return new NotaryRefresh(null, new ValidationOutcome.Denied(e.Message), IsFull: true);
-        }
-
-        return await CompleteRefreshAsync(key, trusted, request, fetch, known, isFull: true, cancellationToken);
-    }
-
-    /// <summary>
-    /// Loads the delegations <paramref name="request"/>'s rule searches (best effort: validations joining this refresh
-    /// most likely search the same ones; what fails here is left for the validation to fetch and report), keeps the
-    /// collection, and records the versions.
-    /// </summary>
-    private async Task<NotaryRefresh> CompleteRefreshAsync(
-        NotaryCollectionKey key,
-        TrustedMetadataSet trusted,
-        NotaryTrustRequest request,
-        NotaryRoleFetcher fetch,
-        IReadOnlyDictionary<string, long> known,
-        bool isFull,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (TargetResolver.TryPlan(trusted.Targets!, request.Delegations, request.Gun, out var plan, out _)
-                && plan.Roles is not [TufRoles.Targets])
-            {
-                await LoadDelegationsAsync(trusted, plan.Roles, fetch, cancellationToken);
-            }
-        }
-        catch (TufException)
-        {
-            // Left for the validation itself, which fetches the delegation again and reports what it finds. A failed
-            // download is not retried: it fails this refresh, closed, as it would fail the validation.
-        }
-
-        var collection = trusted.Freeze();
-        _cache.Set(key, collection);
-        await RecordAsync(request.Gun, trusted, known, cancellationToken);
-        return new NotaryRefresh(collection, null, isFull);
-    }
-
     /// <summary>Resolves the reference against <paramref name="collection"/>, checked again for this validation.</summary>
     /// <exception cref="TufException">A role kept or fetched is not acceptable now.</exception>
     private async ValueTask<ValidationOutcome> ResolveAsync(
@@ -333,11 +157,11 @@ internal sealed class NotaryTrustVerifier
         var roles = plan.Roles;
         if (roles is not [TufRoles.Targets])
         {
-            var (unavailable, fetched) = await LoadDelegationsAsync(trusted, roles, fetch, cancellationToken);
+            var (unavailable, fetched) = await DelegationLoader.LoadAsync(trusted, roles, fetch, cancellationToken);
             if (fetched)
             {
                 _cache.Replace(key, collection, trusted.Freeze());
-                await RecordAsync(gun, trusted, known, cancellationToken);
+                await _refresher.RecordAsync(gun, trusted, known, cancellationToken);
             }
 
             if (unavailable is not null)
@@ -365,95 +189,5 @@ internal sealed class NotaryTrustVerifier
             TargetResolution.NotFound notFound => new ValidationOutcome.Denied(notFound.Reason),
             _ => throw new InvalidOperationException("unknown resolution"),
         };
-    }
-
-    /// <summary>
-    /// Loads <paramref name="roles"/> and the delegations above them, shallowest first, reusing what was verified
-    /// before and fetching the rest; returns the first role that is not published — the snapshot does not list it,
-    /// or the server does not have it — (or null when all were loaded), and whether anything was fetched.
-    /// </summary>
-    private static async ValueTask<(string? Unavailable, bool Fetched)> LoadDelegationsAsync(
-        TrustedMetadataSet trusted, ImmutableArray<string> roles, NotaryRoleFetcher fetch, CancellationToken cancellationToken)
-    {
-        var needed = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var role in roles)
-        {
-            for (var r = role; r != TufRoles.Targets; r = TufRoles.Parent(r))
-            {
-                needed.Add(r);
-            }
-        }
-
-        var fetched = false;
-        foreach (var level in needed.GroupBy(TufRoles.Depth).OrderBy(g => g.Key))
-        {
-            var batch = new List<string>();
-            foreach (var role in level)
-            {
-                // Never fetch a role that its (verified) parent does not delegate to.
-                var parent = TufRoles.Parent(role);
-                if (trusted.GetTargets(role) is not null)
-                {
-                    continue;
-                }
-
-                if (trusted.GetTargets(parent)?.Delegations.Find(role) is null)
-                {
-                    throw new TufException($"{parent} does not delegate to {role}");
-                }
-
-                if (!trusted.Snapshot!.Meta.ContainsKey(role))
-                {
-                    // Not published (Notary's client skips such a role too): whatever the server might serve for it,
-                    // the snapshot does not vouch for it, so it is not fetched.
-                    return (role, fetched);
-                }
-
-                if (!trusted.TryReuseTargets(role))
-                {
-                    batch.Add(role);
-                }
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            fetched = true;
-            var bodies = await Task.WhenAll(batch.Select(role =>
-                fetch(role, trusted.Snapshot!.Meta.GetValueOrDefault(role)?.Length, cancellationToken).AsTask()));
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (bodies[i] is not { } body)
-                {
-                    return (batch[i], fetched);
-                }
-
-                trusted.UpdateDelegatedTargets(body, batch[i]);
-            }
-        }
-
-        return (null, fetched);
-    }
-
-    /// <summary>Records the versions <paramref name="trusted"/> verified, when any is newer than <paramref name="known"/>.</summary>
-    private async ValueTask RecordAsync(
-        string gun, TrustedMetadataSet? trusted, IReadOnlyDictionary<string, long> known, CancellationToken cancellationToken)
-    {
-        if (trusted is null)
-        {
-            return;
-        }
-
-        var versions = trusted.Versions;
-        foreach (var (role, version) in versions)
-        {
-            if (!known.TryGetValue(role, out var seen) || version > seen)
-            {
-                await _store.RecordVersionsAsync(gun, versions, cancellationToken);
-                return;
-            }
-        }
     }
 }

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose. One signature against one trust root, every check cosign makes (signature, certificate chain, identity,
+// SCT, transparency log, timestamps) in the order cosign makes them; one file so the order can be audited.
 using Verity.Validators.Cosign.Crypto;
 using System.Collections.Immutable;
 using System.Globalization;

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose. The strict reader of every TUF role format Notary serves; one file so that the rules shared by all roles
+// (unknown fields, duplicate keys, canonical forms, size and count limits) are written once and visibly apply to each.
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose. One state machine in python-tuf's TrustedMetadataSet shape (root, timestamp, snapshot, targets, delegations):
+// kept in one file so that the order of the TUF §5 checks reads top to bottom and no step can be reached out of order.
 using System.Collections.Immutable;
 using System.Globalization;
 using Verity.Core.Trust;
