@@ -43,4 +43,13 @@ internal sealed class NoCluster : IClusterAccess
 {
     public ValueTask<IReadOnlyDictionary<string, byte[]>?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("not called");
+
+    public ValueTask<ClusterWorkload?> GetWorkloadAsync(string @namespace, OwnerReference owner, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("not called");
+
+    public ValueTask<IReadOnlyDictionary<string, string>?> GetNamespaceLabelsAsync(string name, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("not called");
+
+    public ValueTask SavePolicyReportAsync(PolicyReport report, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("not called");
 }

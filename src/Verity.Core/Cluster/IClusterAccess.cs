@@ -15,4 +15,19 @@ public interface IClusterAccess
     /// <summary>The data of secret <paramref name="name"/> in <paramref name="namespace"/> (key → bytes), or null when there is no such secret.</summary>
     /// <exception cref="ClusterAccessException">The secret could not be read (no API server, refused, failed).</exception>
     ValueTask<IReadOnlyDictionary<string, byte[]>?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The workload <paramref name="owner"/> names, in <paramref name="namespace"/>, or null when there is none or its
+    /// kind is not one that makes Pods.
+    /// </summary>
+    /// <exception cref="ClusterAccessException">It could not be read.</exception>
+    ValueTask<ClusterWorkload?> GetWorkloadAsync(string @namespace, OwnerReference owner, CancellationToken cancellationToken);
+
+    /// <summary>The labels of namespace <paramref name="name"/>, or null when there is no such namespace.</summary>
+    /// <exception cref="ClusterAccessException">It could not be read.</exception>
+    ValueTask<IReadOnlyDictionary<string, string>?> GetNamespaceLabelsAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the namespace's policy report.</summary>
+    /// <exception cref="ClusterAccessException">It could not be written.</exception>
+    ValueTask SavePolicyReportAsync(PolicyReport report, CancellationToken cancellationToken);
 }

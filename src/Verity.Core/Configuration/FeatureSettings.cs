@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Verity.Core.Configuration;
 
 /// <summary>The <c>features:</c> of the configuration, with Connaisseur's defaults.</summary>
@@ -26,4 +28,31 @@ public sealed record FeatureSettings
 
     /// <summary>Whether denials are cached too.</summary>
     public bool CacheErrors { get; init; } = true;
+
+    /// <summary>Audit or enforce per namespace: the first matching entry overrides <see cref="DetectionMode"/>.</summary>
+    public ImmutableArray<DetectionModeOverride> DetectionModeOverrides { get; init; } = [];
+
+    /// <summary>Which decisions are reported as <c>PolicyReport</c> resources.</summary>
+    public PolicyReportSettings PolicyReports { get; init; } = PolicyReportSettings.Off;
+
+    /// <summary>The override that applies to <paramref name="namespace"/>, or null when the global mode does.</summary>
+    public DetectionModeOverride? FindOverride(string @namespace, IReadOnlyDictionary<string, string>? labels)
+    {
+        foreach (var entry in DetectionModeOverrides)
+        {
+            if (entry.Matches(@namespace, labels))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="namespace"/> is audited (denials become warnings) rather than enforced.</summary>
+    public bool IsDetectionMode(string @namespace, IReadOnlyDictionary<string, string>? labels) =>
+        FindOverride(@namespace, labels)?.DetectionMode ?? DetectionMode;
+
+    /// <summary>Whether any override needs namespace labels.</summary>
+    public bool OverridesNeedLabels => DetectionModeOverrides.Any(o => o.NeedsLabels);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Verity.Core.Policy;
 using YamlDotNet.RepresentationModel;
 
 namespace Verity.Core.Configuration;
@@ -98,10 +100,124 @@ internal static class FeaturesReader
                 c.RejectUnknown();
             }
 
+            features = features with
+            {
+                DetectionModeOverrides = ReadOverrides(source),
+                PolicyReports = ReadPolicyReports(source),
+            };
             source.RejectUnknown();
         }
 
+        if (features.ResourceValidationMode == ResourceValidationMode.PodsOnly && features.AutomaticChildApproval)
+        {
+            // Connaisseur does the same: with only Pods validated, a child would inherit from an unvalidated parent.
+            context.Warning(source.PathOf("automaticChildApproval"), source.Get("automaticChildApproval") ?? (YamlNode)source.Node,
+                "insecure configuration detected: resourceValidationMode podsOnly leaves owners unvalidated, so automatic child approval is turned off");
+            features = features with { AutomaticChildApproval = false };
+        }
+
         return features;
+    }
+
+    private static ImmutableArray<DetectionModeOverride> ReadOverrides(YamlMapping source)
+    {
+        var list = source.Sequence("detectionModeOverrides");
+        if (list is null)
+        {
+            return [];
+        }
+
+        var result = ImmutableArray.CreateBuilder<DetectionModeOverride>();
+        int i = 0;
+        foreach (var item in list)
+        {
+            var path = $"{source.PathOf("detectionModeOverrides")}[{i++}]";
+            var entry = YamlMapping.From(source.Context, item, path);
+            if (entry is null)
+            {
+                continue;
+            }
+
+            var mode = entry.Bool("detectionMode");
+            if (mode is null && !entry.Has("detectionMode"))
+            {
+                entry.Context.Error(entry.PathOf("detectionMode"), entry.Node, "an override needs detectionMode: true (audit) or false (enforce)");
+            }
+
+            var globs = ImmutableArray.CreateBuilder<Glob>();
+            int n = 0;
+            foreach (var name in entry.StringList("namespaces") ?? [])
+            {
+                if (Glob.TryCreate(name, out var glob, out var error))
+                {
+                    globs.Add(glob);
+                }
+                else
+                {
+                    entry.Context.Error($"{entry.PathOf("namespaces")}[{n}]", entry.Get("namespaces"), error);
+                }
+
+                n++;
+            }
+
+            var labels = ImmutableDictionary<string, string>.Empty;
+            if (entry.Mapping("namespaceSelector") is { } selector)
+            {
+                if (selector.Get("matchLabels") is YamlMappingNode matchLabels)
+                {
+                    labels = matchLabels.Children.ToImmutableDictionary(
+                        c => ((YamlScalarNode)c.Key).Value ?? string.Empty, c => (c.Value as YamlScalarNode)?.Value ?? string.Empty, StringComparer.Ordinal);
+                }
+                else if (selector.Has("matchLabels"))
+                {
+                    selector.Context.Error(selector.PathOf("matchLabels"), selector.Get("matchLabels"), "matchLabels must be a mapping of label: value");
+                }
+
+                selector.RejectUnknown();
+            }
+
+            if (globs.Count == 0 && labels.IsEmpty)
+            {
+                entry.Context.Error(entry.Path, entry.Node, "an override needs namespaces, namespaceSelector.matchLabels or both");
+            }
+
+            entry.RejectUnknown();
+            if (mode is not null && (globs.Count > 0 || !labels.IsEmpty))
+            {
+                result.Add(new DetectionModeOverride { DetectionMode = mode.Value, Namespaces = globs.ToImmutable(), MatchLabels = labels, Path = path });
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static PolicyReportSettings ReadPolicyReports(YamlMapping source)
+    {
+        var node = source.Get("policyReports");
+        if (node is null)
+        {
+            return PolicyReportSettings.Off;
+        }
+
+        if (node is YamlScalarNode)
+        {
+            return source.Bool("policyReports") is true ? new PolicyReportSettings { Enabled = true } : PolicyReportSettings.Off;
+        }
+
+        var mapping = YamlMapping.From(source.Context, node, source.PathOf("policyReports"));
+        if (mapping is null)
+        {
+            return PolicyReportSettings.Off;
+        }
+
+        var settings = new PolicyReportSettings
+        {
+            Enabled = mapping.Bool("enabled") ?? true,
+            IncludeEnforced = mapping.Bool("includeEnforced") ?? false,
+            MaxResultsPerNamespace = mapping.Int("maxResultsPerNamespace", min: 1) ?? PolicyReportSettings.Off.MaxResultsPerNamespace,
+        };
+        mapping.RejectUnknown();
+        return settings;
     }
 
     private static bool? Toggle(YamlMapping source, string key)

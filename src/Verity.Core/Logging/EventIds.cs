@@ -77,4 +77,16 @@ public static class EventIds
 
     /// <summary>NotaryLog.NotaryKeptDataRefused.</summary>
     public const int NotaryKeptDataRefused = 5001;
+
+    /// <summary>Log.NamespaceSkipped.</summary>
+    public const int NamespaceSkipped = 1006;
+
+    /// <summary>Log.ChildApproved.</summary>
+    public const int ChildApproved = 1007;
+
+    /// <summary>Log.ClusterLookupFailed.</summary>
+    public const int ClusterLookupFailed = 1008;
+
+    /// <summary>Log.PolicyReportNotWritten.</summary>
+    public const int PolicyReportNotWritten = 4101;
 }

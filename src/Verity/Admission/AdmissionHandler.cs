@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Verity.Core.Cluster;
 using Verity.Core.Configuration;
 using Verity.Logging;
+using Verity.Reports;
 using Verity.Workloads;
 
 namespace Verity.Admission;
@@ -25,20 +27,36 @@ internal sealed class AdmissionHandler
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
 
+    /// <summary>The longest the owner of a child may take to read before the child is validated instead.</summary>
+    private static readonly TimeSpan OwnerLookupTimeout = TimeSpan.FromSeconds(3);
+
     private readonly PolicySnapshotProvider _snapshots;
     private readonly ImageVerifier _verifier;
     private readonly AdmissionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AdmissionHandler> _logger;
+    private readonly IClusterAccess _cluster;
+    private readonly NamespaceLabels _namespaces;
+    private readonly PolicyReportWriter _reports;
 
     public AdmissionHandler(
-        PolicySnapshotProvider snapshots, ImageVerifier verifier, AdmissionOptions options, TimeProvider time, ILogger<AdmissionHandler> logger)
+        PolicySnapshotProvider snapshots,
+        ImageVerifier verifier,
+        AdmissionOptions options,
+        TimeProvider time,
+        ILogger<AdmissionHandler> logger,
+        IClusterAccess cluster,
+        NamespaceLabels namespaces,
+        PolicyReportWriter reports)
     {
         _snapshots = snapshots;
         _verifier = verifier;
         _options = options;
         _time = time;
         _logger = logger;
+        _cluster = cluster;
+        _namespaces = namespaces;
+        _reports = reports;
     }
 
     /// <summary>Handles one AdmissionReview body.</summary>
@@ -123,6 +141,40 @@ internal sealed class AdmissionHandler
             return Allow(request);
         }
 
+        var features = snapshot.Features;
+        var timeout = requestTimeout is { } t && t > TimeSpan.FromSeconds(2) && t - TimeSpan.FromSeconds(1) < _options.Timeout
+            ? t - TimeSpan.FromSeconds(1)
+            : _options.Timeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+
+        // Namespace labels: for namespaced validation (applied here too, not only by the webhook's selector) and for
+        // per-namespace detection mode. A failed lookup never skips validation and never relaxes to audit.
+        IReadOnlyDictionary<string, string>? labels = null;
+        bool labelsKnown = false;
+        if (request.Namespace is { } ns && (features.NamespacedValidation != NamespacedValidationMode.Off || features.OverridesNeedLabels))
+        {
+            try
+            {
+                labels = await _namespaces.GetAsync(ns, deadline.Token) ?? System.Collections.Immutable.ImmutableDictionary<string, string>.Empty;
+                labelsKnown = true;
+            }
+            catch (Exception e) when (e is ClusterAccessException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                Log.ClusterLookupFailed(_logger, request.Uid, $"the labels of namespace \"{ns}\"", e.Message, "validating and enforcing");
+            }
+
+            if (labelsKnown && NamespaceExclusion(features.NamespacedValidation, labels!) is { } why)
+            {
+                Log.NamespaceSkipped(_logger, request.Uid, request.Kind, request.Namespace, request.Name, why);
+                return Allow(request);
+            }
+        }
+
+        bool audit = labelsKnown || !features.OverridesNeedLabels
+            ? features.IsDetectionMode(request.Namespace ?? string.Empty, labels)
+            : false;
+
         List<ContainerImage> images;
         HashSet<string>? oldImages = null;
         try
@@ -147,18 +199,16 @@ internal sealed class AdmissionHandler
         }
 
         var distinct = images.Select(i => i.Image).Distinct(StringComparer.Ordinal).ToArray();
-        var timeout = requestTimeout is { } t && t > TimeSpan.FromSeconds(2) && t - TimeSpan.FromSeconds(1) < _options.Timeout
-            ? t - TimeSpan.FromSeconds(1)
-            : _options.Timeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-
-        bool unchangedApproval = snapshot.Features.AutomaticUnchangedApproval && oldImages is not null;
+        var ownerImages = features.AutomaticChildApproval ? await OwnerImagesAsync(request, deadline.Token, cancellationToken) : null;
+        bool unchangedApproval = features.AutomaticUnchangedApproval && oldImages is not null;
         var tasks = new Task<ImageVerdict>[distinct.Length];
         for (int i = 0; i < distinct.Length; i++)
         {
             var image = distinct[i];
-            tasks[i] = _verifier.VerifyAsync(image, snapshot, unchangedApproval && oldImages!.Contains(image), deadline.Token);
+            var skip = unchangedApproval && oldImages!.Contains(image) ? ImageVerifier.UnchangedImage
+                : ownerImages?.Contains(image) == true ? ImageVerifier.ChildOfApprovedOwner
+                : null;
+            tasks[i] = _verifier.VerifyAsync(image, snapshot, skip, deadline.Token);
         }
 
         var verdicts = await Task.WhenAll(tasks);
@@ -200,10 +250,83 @@ internal sealed class AdmissionHandler
             response = new AdmissionResponse { Uid = request.Uid, Allowed = true, Patches = patches };
         }
 
-        return Finish(request, snapshot, response, verdicts.Length, started);
+        if (features.PolicyReports.Enabled && !request.DryRun && request.Namespace is { } reportNamespace && (audit || features.PolicyReports.IncludeEnforced))
+        {
+            var now = _time.GetUtcNow();
+            _reports.Record(reportNamespace, verdicts.Select(v => new PolicyReportResult
+            {
+                Rule = v.Rule?.Pattern.Original ?? "none",
+                Result = !v.Allowed ? "fail" : v.Skipped is null ? "pass" : "skip",
+                Message = v.Allowed ? v.Skipped ?? v.Reason ?? "trusted" : v.DenialMessage,
+                Kind = request.Kind ?? "unknown",
+                Name = request.Name ?? string.Empty,
+                Image = v.Image,
+                Validator = v.Validator,
+                Timestamp = now,
+            }), features.PolicyReports.MaxResultsPerNamespace);
+        }
+
+        return Finish(request, snapshot, response, verdicts.Length, started, audit);
     }
 
-    private AdmissionResponse Finish(AdmissionRequest request, PolicySnapshot snapshot, AdmissionResponse response, int images, long started)
+    /// <summary>
+    /// The images of the object's controlling owner, read through the cluster, when the object is a Pod, ReplicaSet or
+    /// Job and the owner is the one its <c>ownerReferences</c> names (same UID); null otherwise, and on any failure,
+    /// so that the images are validated.
+    /// </summary>
+    private async Task<IReadOnlySet<string>?> OwnerImagesAsync(AdmissionRequest request, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        if (request.Kind is not ("Pod" or "ReplicaSet" or "Job") || request.Namespace is not { } ns || OwnerReferences.Controller(request.Object) is not { } owner)
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        timeout.CancelAfter(OwnerLookupTimeout);
+        var what = $"owner {owner.Kind} \"{owner.Name}\"";
+        try
+        {
+            var workload = await _cluster.GetWorkloadAsync(ns, owner, timeout.Token);
+            if (workload is null)
+            {
+                Log.ClusterLookupFailed(_logger, request.Uid, what, "not found", "validating the images");
+                return null;
+            }
+
+            if (!string.Equals(workload.Uid, owner.Uid, StringComparison.Ordinal))
+            {
+                Log.ClusterLookupFailed(_logger, request.Uid, what, $"its UID {workload.Uid} is not the UID {owner.Uid} the object names", "validating the images");
+                return null;
+            }
+
+            foreach (var image in workload.Images)
+            {
+                Log.ChildApproved(_logger, request.Uid, image, request.Kind, request.Namespace, request.Name, owner.Kind, owner.Name);
+            }
+
+            return workload.Images;
+        }
+        catch (Exception e) when (e is ClusterAccessException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            Log.ClusterLookupFailed(_logger, request.Uid, what, e is OperationCanceledException ? "timed out" : e.Message, "validating the images");
+            return null;
+        }
+    }
+
+    /// <summary>Why a namespace is left out by <c>namespacedValidation</c>, or null when it is validated.</summary>
+    private static string? NamespaceExclusion(NamespacedValidationMode mode, IReadOnlyDictionary<string, string> labels)
+    {
+        string? Label(string key) => labels.TryGetValue(key, out var value) ? value : null;
+        var values = new[] { Label(NamespaceLabelKeys.Connaisseur), Label(NamespaceLabelKeys.Verity) };
+        return mode switch
+        {
+            NamespacedValidationMode.Ignore when values.Contains("ignore") => "labelled ignore",
+            NamespacedValidationMode.Validate when !values.Contains("validate") => "not labelled validate",
+            _ => null,
+        };
+    }
+
+    private AdmissionResponse Finish(AdmissionRequest request, PolicySnapshot snapshot, AdmissionResponse response, int images, long started, bool? detectionMode = null)
     {
         var features = snapshot.Features;
 
@@ -217,7 +340,7 @@ internal sealed class AdmissionHandler
                 Warnings = response.Allowed ? [] : ["pod-only validation active", response.Message ?? string.Empty],
             };
         }
-        else if (features.DetectionMode && !response.Allowed)
+        else if ((detectionMode ?? features.DetectionMode) && !response.Allowed)
         {
             response = response with { Allowed = true, Warnings = ["detection mode active", response.Message ?? string.Empty] };
         }

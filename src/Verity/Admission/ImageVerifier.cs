@@ -17,6 +17,12 @@ namespace Verity.Admission;
 /// </remarks>
 internal sealed class ImageVerifier
 {
+    /// <summary>The skip reason of automatic unchanged approval (Connaisseur's wording).</summary>
+    public const string UnchangedImage = "unchanged image reference";
+
+    /// <summary>The skip reason of automatic child approval (Connaisseur's wording).</summary>
+    public const string ChildOfApprovedOwner = "automatic approval of child image reference";
+
     private readonly ILogger<ImageVerifier> _logger;
     private readonly VerdictCache _cache;
 
@@ -28,9 +34,10 @@ internal sealed class ImageVerifier
 
     /// <param name="image">The image exactly as written.</param>
     /// <param name="snapshot">The configuration of this request.</param>
-    /// <param name="unchanged">Whether the image is unchanged by an UPDATE and unchanged approval is on.</param>
+    /// <param name="skip">Why validation may be skipped (<see cref="UnchangedImage"/>, <see cref="ChildOfApprovedOwner"/>), or
+    /// null. Validators that read no evidence (static) are evaluated anyway.</param>
     /// <param name="cancellationToken">The request's deadline.</param>
-    public async Task<ImageVerdict> VerifyAsync(string image, PolicySnapshot snapshot, bool unchanged, CancellationToken cancellationToken)
+    public async Task<ImageVerdict> VerifyAsync(string image, PolicySnapshot snapshot, string? skip, CancellationToken cancellationToken)
     {
         if (!ImageReference.TryParse(image, out var reference, out var parseError))
         {
@@ -74,9 +81,9 @@ internal sealed class ImageVerifier
         };
 
         // Validators that read no evidence (static) are never skipped: they cost nothing and a deny must stay a deny.
-        if (unchanged && validator.ReadsEvidence)
+        if (skip is not null && validator.ReadsEvidence)
         {
-            return verdict with { Allowed = true, Digest = reference.Digest, Skipped = "unchanged image reference" };
+            return verdict with { Allowed = true, Digest = reference.Digest, Skipped = skip };
         }
 
         var features = snapshot.Features;

@@ -28,7 +28,7 @@ internal static class VerifyCommand
 
             var verifier = runtime.Get<ImageVerifier>();
             var names = parse.GetValue(images)!;
-            var verdicts = await Task.WhenAll(names.Select(image => verifier.VerifyAsync(image, runtime.Snapshot, unchanged: false, cancellationToken)));
+            var verdicts = await Task.WhenAll(names.Select(image => verifier.VerifyAsync(image, runtime.Snapshot, skip: null, cancellationToken)));
             if (parse.GetValue(format) == "json")
             {
                 await WriteJsonAsync(output, verdicts);

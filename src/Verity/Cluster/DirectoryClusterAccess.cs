@@ -48,6 +48,26 @@ internal sealed class DirectoryClusterAccess(string root) : IClusterAccess
         return data.ToImmutable();
     }
 
+    /// <summary>No workloads are kept as files: owners are never found, so children are validated like any other workload.</summary>
+    public ValueTask<ClusterWorkload?> GetWorkloadAsync(string @namespace, OwnerReference owner, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<ClusterWorkload?>(null);
+
+    /// <summary>No namespaces are kept as files: every namespace is unknown, so namespaced validation validates.</summary>
+    public ValueTask<IReadOnlyDictionary<string, string>?> GetNamespaceLabelsAsync(string name, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>?>(null);
+
+    /// <summary>Writes the report as <c>&lt;root&gt;/&lt;namespace&gt;/policyreport-&lt;name&gt;.json</c>.</summary>
+    public async ValueTask SavePolicyReportAsync(PolicyReport report, CancellationToken cancellationToken)
+    {
+        if (!IsName(report.Namespace) || !IsName(report.Name))
+        {
+            throw new ClusterAccessException($"\"{report.Namespace}/{report.Name}\" is not a valid namespace and report name");
+        }
+
+        var folder = Directory.CreateDirectory(Path.Combine(root, report.Namespace));
+        await File.WriteAllTextAsync(Path.Combine(folder.FullName, $"policyreport-{report.Name}.json"), PolicyReportJson.ToJson(report).ToJsonString(), cancellationToken);
+    }
+
     // RFC 1123 subdomain names, as Kubernetes requires for namespaces and secrets.
     private static bool IsName(string value) =>
         value.Length is > 0 and <= 253

@@ -3,7 +3,9 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Exceptions;
+using System.Text.Json;
 using Verity.Core.Cluster;
+using Verity.Workloads;
 
 namespace Verity.Cluster;
 
@@ -55,6 +57,108 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
             throw new ClusterAccessException($"the Kubernetes API server could not be reached ({e.Message})", null, e);
         }
     }
+
+    public async ValueTask<ClusterWorkload?> GetWorkloadAsync(string @namespace, OwnerReference owner, CancellationToken cancellationToken)
+    {
+        var client = Client();
+        object? workload;
+        try
+        {
+            workload = (owner.ApiVersion, owner.Kind) switch
+            {
+                ("v1", "Pod") => await client.CoreV1.ReadNamespacedPodAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("v1", "ReplicationController") => await client.CoreV1.ReadNamespacedReplicationControllerAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("apps/v1", "Deployment") => await client.AppsV1.ReadNamespacedDeploymentAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("apps/v1", "ReplicaSet") => await client.AppsV1.ReadNamespacedReplicaSetAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("apps/v1", "StatefulSet") => await client.AppsV1.ReadNamespacedStatefulSetAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("apps/v1", "DaemonSet") => await client.AppsV1.ReadNamespacedDaemonSetAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("batch/v1", "Job") => await client.BatchV1.ReadNamespacedJobAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                ("batch/v1", "CronJob") => await client.BatchV1.ReadNamespacedCronJobAsync(owner.Name, @namespace, cancellationToken: cancellationToken),
+                _ => null,
+            };
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failed($"reading {owner.Kind} \"{owner.Name}\" in namespace \"{@namespace}\"", e);
+        }
+
+        if (workload is null)
+        {
+            return null;
+        }
+
+        // The same extraction as for admission requests, over the object as the API server returned it.
+        using var document = JsonDocument.Parse(KubernetesJson.Serialize(workload));
+        var root = document.RootElement;
+        var uid = root.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.String
+            ? u.GetString()!
+            : string.Empty;
+        try
+        {
+            return new ClusterWorkload(uid, ImageExtractor.Extract(root, owner.Kind, allowEmpty: true).Select(i => i.Image).ToHashSet(StringComparer.Ordinal));
+        }
+        catch (WorkloadException e)
+        {
+            throw new ClusterAccessException($"{owner.Kind} \"{owner.Name}\" in namespace \"{@namespace}\" cannot be read: {e.Message}", null, e);
+        }
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, string>?> GetNamespaceLabelsAsync(string name, CancellationToken cancellationToken)
+    {
+        var client = Client();
+        try
+        {
+            var ns = await client.CoreV1.ReadNamespaceAsync(name, cancellationToken: cancellationToken);
+            return ns.Metadata?.Labels is { } labels
+                ? labels.ToImmutableDictionary(StringComparer.Ordinal)
+                : ImmutableDictionary<string, string>.Empty;
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failed($"reading namespace \"{name}\"", e);
+        }
+    }
+
+    public async ValueTask SavePolicyReportAsync(PolicyReport report, CancellationToken cancellationToken)
+    {
+        var client = Client();
+        var body = PolicyReportJson.ToJson(report);
+        try
+        {
+            try
+            {
+                await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                    body, PolicyReportJson.Group, PolicyReportJson.Version, report.Namespace, PolicyReportJson.Plural, cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Conflict)
+            {
+                // It exists: replace it, naming the version read so that a concurrent writer is not overwritten blindly.
+                var existing = await client.CustomObjects.GetNamespacedCustomObjectAsync(
+                    PolicyReportJson.Group, PolicyReportJson.Version, report.Namespace, PolicyReportJson.Plural, report.Name, cancellationToken);
+                body["metadata"]!["resourceVersion"] = PolicyReportJson.ResourceVersion(existing);
+                await client.CustomObjects.ReplaceNamespacedCustomObjectAsync(
+                    body, PolicyReportJson.Group, PolicyReportJson.Version, report.Namespace, PolicyReportJson.Plural, report.Name, cancellationToken: cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        {
+            throw Failed($"writing policy report \"{report.Name}\" in namespace \"{report.Namespace}\"", e);
+        }
+    }
+
+    private static ClusterAccessException Failed(string what, Exception e) => e switch
+    {
+        HttpOperationException http => new ClusterAccessException($"{what} failed with HTTP {(int?)http.Response?.StatusCode}", (int?)http.Response?.StatusCode, e),
+        _ => new ClusterAccessException($"the Kubernetes API server could not be reached ({e.Message})", null, e),
+    };
 
     private IKubernetes Client()
     {

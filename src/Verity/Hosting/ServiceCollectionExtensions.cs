@@ -1,4 +1,5 @@
 using Verity.Cluster;
+using Verity.Reports;
 using Verity.Core.Cluster;
 using Verity.Registry.Client;
 using k8s;
@@ -43,6 +44,8 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VerdictCache>();
         services.AddSingleton<ImageVerifier>();
+        services.AddSingleton<NamespaceLabels>();
+        services.AddSingleton<PolicyReportWriter>();
         services.AddSingleton<AdmissionHandler>();
         return services;
     }

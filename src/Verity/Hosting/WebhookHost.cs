@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Verity.Admission;
 using Verity.Core.Configuration;
 using Verity.Logging;
+using Verity.Reports;
 
 namespace Verity.Hosting;
 
@@ -64,6 +65,7 @@ internal static class WebhookHost
                 ? CertificateProvider.FromFiles(options.TlsCertFile, options.TlsKeyFile, logger, time)
                 : CertificateProvider.SelfSigned(logger, time);
         });
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReportWriter>());
         builder.Services.AddHostedService(sp => new ConfigReloader(
             options.ConfigFile, options.ReloadInterval, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<ILogger<ConfigReloader>>()));
 

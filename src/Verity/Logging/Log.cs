@@ -1,4 +1,5 @@
 using Verity.Core.Logging;
+
 namespace Verity.Logging;
 
 /// <summary>
@@ -59,4 +60,16 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.Listening, LogLevel.Information, "Verity is listening on {Urls}")]
     public static partial void Listening(ILogger logger, string urls);
+
+    [LoggerMessage(EventIds.NamespaceSkipped, LogLevel.Information, "request {Uid}: {Kind} {NamespaceName}/{Name} admitted without validation: namespace {NamespaceName} is {Why}")]
+    public static partial void NamespaceSkipped(ILogger logger, string uid, string? kind, string? namespaceName, string? name, string why);
+
+    [LoggerMessage(EventIds.ChildApproved, LogLevel.Debug, "request {Uid}: image {Image} of {Kind} {NamespaceName}/{Name} approved as its owner {OwnerKind} {OwnerName} carries it")]
+    public static partial void ChildApproved(ILogger logger, string uid, string image, string? kind, string? namespaceName, string? name, string ownerKind, string ownerName);
+
+    [LoggerMessage(EventIds.ClusterLookupFailed, LogLevel.Warning, "request {Uid}: {What} could not be read ({Reason}); {Consequence}")]
+    public static partial void ClusterLookupFailed(ILogger logger, string uid, string what, string reason, string consequence);
+
+    [LoggerMessage(EventIds.PolicyReportNotWritten, LogLevel.Warning, "the policy report of namespace {NamespaceName} was not written ({Reason}); retrying at the next interval")]
+    public static partial void PolicyReportNotWritten(ILogger logger, string namespaceName, string reason);
 }
