@@ -20,6 +20,8 @@ internal static class FeaturesReader
             source = body.Has("features") ? body.Mapping("features") : null;
             if (source is null)
             {
+                // "features:" with nothing under it means the defaults.
+                body.Ignore("features");
                 return features;
             }
         }

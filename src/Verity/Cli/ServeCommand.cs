@@ -33,10 +33,14 @@ internal static class ServeCommand
         {
             Description = "Read auth.secretName secrets from the Kubernetes API in this namespace (in-cluster service account) instead of files",
         };
+        var kubeconfig = new Option<FileInfo?>("--kubeconfig")
+        {
+            Description = "The API server to read owners, namespaces and secrets from and write policy reports to; default: the in-cluster service account, else KUBECONFIG or ~/.kube/config",
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -49,9 +53,14 @@ internal static class ServeCommand
             {
                 result.AddError("--secrets-dir and --secrets-namespace cannot both be given");
             }
-            else if (result.GetValue(secretsNamespace) is not null && !k8s.KubernetesClientConfiguration.IsInCluster())
+            else if (result.GetValue(secretsNamespace) is not null && result.GetValue(kubeconfig) is null && !k8s.KubernetesClientConfiguration.IsInCluster())
             {
-                result.AddError("--secrets-namespace reads secrets with the in-cluster service account, and this process is not running in a cluster");
+                result.AddError("--secrets-namespace reads secrets with the in-cluster service account, and this process is not running in a cluster (give --kubeconfig to use another API server)");
+            }
+
+            if (result.GetValue(kubeconfig) is { Exists: false } missing)
+            {
+                result.AddError($"--kubeconfig: the file {missing.FullName} does not exist");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -67,6 +76,7 @@ internal static class ServeCommand
                 LogLevel = parse.GetValue(logLevel),
                 SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
                 SecretsNamespace = parse.GetValue(secretsNamespace),
+                Kubeconfig = parse.GetValue(kubeconfig)?.FullName,
             };
             WebApplication app;
             try

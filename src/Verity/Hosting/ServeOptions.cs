@@ -27,6 +27,9 @@ internal sealed record ServeOptions
     /// <summary>Read <c>auth.secretName</c> secrets from the Kubernetes API in this namespace instead of files.</summary>
     public string? SecretsNamespace { get; init; }
 
+    /// <summary>A kubeconfig file for the API server; default: the in-cluster service account, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
+    public string? Kubeconfig { get; init; }
+
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -35,6 +35,12 @@ internal static class WebhookHost
         }
 
         builder.Services.AddVerityCore(admission);
+        if (options.Kubeconfig is { Length: > 0 } kubeconfig)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton<k8s.IKubernetes>(_ =>
+                new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))));
+        }
+
         if (options.SecretsNamespace is { Length: > 0 } secretsNamespace)
         {
             builder.Services.AddVerityKubernetesSecrets(secretsNamespace);

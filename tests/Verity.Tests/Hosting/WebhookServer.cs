@@ -33,12 +33,14 @@ internal sealed class WebhookServer : IAsyncDisposable
     /// <param name="tls">Changes to the client's TLS options.</param>
     /// <param name="realValidators">Keep the executable's validator factories instead of the mock.</param>
     /// <param name="services">Further service changes, applied last.</param>
+    /// <param name="kubeconfig">The API server (a stand-in) to use, if any.</param>
     public static async Task<WebhookServer> StartAsync(
         string configYaml,
         TimeSpan? reloadInterval = null,
         Action<SslClientAuthenticationOptions>? tls = null,
         bool realValidators = false,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string? kubeconfig = null)
     {
         var dir = Directory.CreateTempSubdirectory("verity-test-");
         var configFile = Path.Combine(dir.FullName, "config.yaml");
@@ -50,6 +52,7 @@ internal sealed class WebhookServer : IAsyncDisposable
                 Urls = ["https://127.0.0.1:0"],
                 LogLevel = "error",
                 ReloadInterval = reloadInterval ?? TimeSpan.Zero,
+                Kubeconfig = kubeconfig,
             },
             collection =>
             {
