@@ -13,10 +13,12 @@ internal static class VerifyCommand
         var images = new Argument<string[]>("image") { Description = "Image references, e.g. nginx:1.27 or registry.example/app@sha256:…", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--output", "-o") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
+        var ns = new Option<string?>("--namespace", "-n") { Description = "Also say whether this namespace is audited (detection mode) or enforced, after detectionModeOverrides" };
+        var labels = new Option<string[]>("--namespace-label") { Description = "A label of that namespace, key=value (repeatable), for overrides with namespaceSelector", AllowMultipleArgumentsPerToken = false };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("verify", "Verify images against the policy: the matched rule, validator and verdict (trusted digest or reason) of each. Exit 0 if all are trusted, 1 if any is denied")
         {
-            config, images, format, logLevel,
+            config, images, format, ns, labels, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -26,15 +28,39 @@ internal static class VerifyCommand
                 return VerityCli.UsageError;
             }
 
+            string? mode = null;
+            if (parse.GetValue(ns) is { } namespaceName)
+            {
+                var namespaceLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var label in parse.GetValue(labels) ?? [])
+                {
+                    var eq = label.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0)
+                    {
+                        await errors.WriteLineAsync($"verity: --namespace-label \"{label}\" is not key=value");
+                        return VerityCli.UsageError;
+                    }
+
+                    namespaceLabels[label[..eq]] = label[(eq + 1)..];
+                }
+
+                mode = DescribeMode(runtime.Snapshot.Features, namespaceName, namespaceLabels);
+            }
+
             var verifier = runtime.Get<ImageVerifier>();
             var names = parse.GetValue(images)!;
             var verdicts = await Task.WhenAll(names.Select(image => verifier.VerifyAsync(image, runtime.Snapshot, skip: null, cancellationToken)));
             if (parse.GetValue(format) == "json")
             {
-                await WriteJsonAsync(output, verdicts);
+                await WriteJsonAsync(output, verdicts, mode);
             }
             else
             {
+                if (mode is not null)
+                {
+                    await output.WriteLineAsync(mode);
+                }
+
                 foreach (var verdict in verdicts)
                 {
                     await output.WriteLineAsync(Describe(verdict));
@@ -44,6 +70,15 @@ internal static class VerifyCommand
             return verdicts.All(v => v.Allowed) ? VerityCli.Ok : VerityCli.Denied;
         });
         return command;
+    }
+
+    /// <summary>Which of audit and enforce applies to a namespace, and why: an override (by its path) or the global setting.</summary>
+    internal static string DescribeMode(Core.Configuration.FeatureSettings features, string @namespace, IReadOnlyDictionary<string, string> labels)
+    {
+        var entry = features.FindOverride(@namespace, labels);
+        var audit = entry?.DetectionMode ?? features.DetectionMode;
+        var why = entry is null ? "the global detectionMode" : entry.Path;
+        return $"namespace \"{@namespace}\": {(audit ? "audit (denials are admitted with warnings)" : "enforce")}, by {why}";
     }
 
     internal static string Describe(ImageVerdict verdict)
@@ -56,7 +91,7 @@ internal static class VerifyCommand
         return $"{verdict.Image}: {rule}{validator}: {result}";
     }
 
-    private static async Task WriteJsonAsync(TextWriter output, ImageVerdict[] verdicts)
+    private static async Task WriteJsonAsync(TextWriter output, ImageVerdict[] verdicts, string? mode)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -71,6 +106,11 @@ internal static class VerifyCommand
                 writer.WriteBoolean("allowed", verdict.Allowed);
                 writer.WriteString("digest", verdict.Digest?.Value);
                 writer.WriteString("reason", verdict.Allowed ? null : verdict.Reason);
+                if (mode is not null)
+                {
+                    writer.WriteString("namespaceMode", mode);
+                }
+
                 writer.WriteEndObject();
             }
 
