@@ -22,8 +22,8 @@ public sealed partial class ConfigurationDocsTests
         var docs = File.ReadAllText(RepositoryPaths.Path("docs", "configuration.md"));
         var keys = KeyRegex().Matches(File.ReadAllText(EveryKey))
             .Select(m => m.Groups["key"].Value)
-            // payloadFields' content is the user's own (e.g. "channel"), not a configuration key.
-            .Where(k => k is not ("application" or "kubernetes" or "channel"))
+            // payloadFields' content (e.g. "channel") and label names (e.g. "env") are the user's own, not configuration keys.
+            .Where(k => k is not ("application" or "kubernetes" or "channel" or "env"))
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
