@@ -1,0 +1,202 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using Verity.Core.Validation;
+using Verity.Validators.NotaryV1;
+using Verity.Validators.NotaryV1.Tuf;
+
+namespace Verity.Validators.Tests.NotaryV1.Tuf;
+
+/// <summary>
+/// The TUF attack catalogue (TUF specification §1.5.2; python-tuf's <c>test_updater_*</c>) replayed against the
+/// notaryv1 verifier, with collections the tests forge and sign themselves: each test names the attack it replays.
+/// </summary>
+/// <remarks>One verifier per test, with its own rollback state and kept trust data, like one Verity process.</remarks>
+public sealed class TufAttackTests : IDisposable
+{
+    private const string OtherGun = "registry.example/acme/other";
+
+    private readonly ForgedCollection _collection = new();
+    private readonly FakeTimeProvider _time = new(ForgedCollection.Now);
+    private readonly InMemoryTrustStateStore _store = new();
+    private readonly NotaryTrustCache _cache = new();
+    private readonly byte[] _signed = ForgedCollection.Manifest("signed");
+
+    public TufAttackTests()
+    {
+        _collection.Targets["signed"] = _signed;
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _collection.Dispose();
+
+    [Fact]
+    public async Task Verify_Rollback_OlderValidlySignedCollection_IsDenied()
+    {
+        var old = _collection.Build();
+        foreach (var role in TufRoles.TopLevel.Where(r => r != TufRoles.Root))
+        {
+            _collection.Versions[role] = 2;
+        }
+
+        _collection.Targets["signed"] = ForgedCollection.Manifest("patched");
+        AssertTrusted(await Verify(_collection.Resign(old, TufRoles.Targets, TufRoles.Snapshot, TufRoles.Timestamp)), "patched");
+
+        // The server (or a man in the middle) serves the old, validly signed, not yet expired collection again.
+        AssertDenied(await Verify(old), "older than version 2 seen before (rollback)");
+        AssertDenied(await Verify(old, fresh: true), "older than version 2 seen before (rollback)");
+    }
+
+    [Fact]
+    public async Task Verify_IndefiniteFreeze_ExpiredTimestampReplayed_IsDenied()
+    {
+        var files = _collection.Build();
+        AssertTrusted(await Verify(files), "signed");
+
+        // The attacker keeps serving the same (once valid) trust data after it expired.
+        _time.Advance(TimeSpan.FromDays(31));
+        AssertDenied(await Verify(files), "expired at 2026-07-01T12:00:00Z");
+        AssertDenied(await Verify(files, fresh: true), "expired at 2026-07-01T12:00:00Z");
+    }
+
+    [Fact]
+    public async Task Verify_MixAndMatch_TargetsFromAnotherSnapshot_IsDenied()
+    {
+        var v1 = _collection.Build();
+        _collection.Versions[TufRoles.Targets] = 2;
+        _collection.Versions[TufRoles.Snapshot] = 2;
+        _collection.Versions[TufRoles.Timestamp] = 2;
+        _collection.Targets["signed"] = ForgedCollection.Manifest("patched");
+        var v2 = _collection.Resign(v1, TufRoles.Targets, TufRoles.Snapshot, TufRoles.Timestamp);
+
+        // Current timestamp and snapshot, but the targets role of the first version (validly signed by the targets key).
+        var mixed = new Dictionary<string, byte[]>(v2) { [TufRoles.Targets] = v1[TufRoles.Targets] };
+        AssertDenied(await Verify(mixed), "targets does not match the sha");
+    }
+
+    [Fact]
+    public async Task Verify_EndlessData_DelegationLongerThanTheSnapshotLists_IsBoundedAndDenied()
+    {
+        _collection.AddDelegation(TufRoles.Releases).Targets["signed"] = _signed;
+        var files = _collection.Build();
+        var listed = files[TufRoles.Releases].Length;
+        files[TufRoles.Releases] = [.. files[TufRoles.Releases], .. Encoding.ASCII.GetBytes(new string(' ', 1 << 20))];
+        var limits = new Dictionary<string, long?>(StringComparer.Ordinal);
+
+        NotaryRoleFetcher fetch = (role, listedLength, _) =>
+        {
+            lock (limits)
+            {
+                limits[role] = listedLength;
+            }
+
+            return ValueTask.FromResult(files.GetValueOrDefault(role));
+        };
+        var outcome = await Verifier().VerifyAsync(Request(), fetch, Ct);
+
+        // The fetcher is told the most it may read (TUF §5.6.1), and what it returns beyond it is refused, not parsed.
+        Assert.Equal(listed, limits[TufRoles.Releases]);
+        AssertDenied(outcome, "targets/releases does not match the sha");
+    }
+
+    [Fact]
+    public async Task Verify_WrongThreshold_OneKeyForAThresholdOfTwo_IsDenied()
+    {
+        using var second = TestKey.Create();
+        _collection.RoleKeys[TufRoles.Targets].Add(second);
+        _collection.Thresholds[TufRoles.Targets] = 2;
+        _collection.Signers[TufRoles.Targets] = [_collection.RoleKeys[TufRoles.Targets][0], _collection.RoleKeys[TufRoles.Targets][0]];
+        AssertDenied(await Verify(_collection.Build()), "targets has 1 of 2 required valid signatures");
+    }
+
+    [Fact]
+    public async Task Verify_CompromisedDelegationKey_SigningASiblingDelegation_IsDenied()
+    {
+        var releases = _collection.AddDelegation(TufRoles.Releases);
+        var qa = _collection.AddDelegation("targets/qa");
+        qa.Targets["signed"] = _signed;
+
+        // The attacker holds the releases key only, and signs targets/qa with it.
+        qa.Signers = releases.Keys;
+        AssertDenied(await Verify(_collection.Build(), delegations: ["targets/qa"]), "targets/qa has 0 of 1 required valid signatures");
+    }
+
+    [Fact]
+    public async Task Verify_CompromisedDelegationKey_RevokedKeyStillSigning_IsDenied()
+    {
+        var releases = _collection.AddDelegation(TufRoles.Releases);
+        releases.Targets["signed"] = _signed;
+        var files = _collection.Build();
+        AssertTrusted(await Verify(files), "signed");
+
+        // The owner revokes the compromised key (targets re-signed with a new releases key); the attacker signs a new
+        // releases role with the revoked key.
+        var revoked = releases.Keys[0];
+        using var replacement = TestKey.Create();
+        releases.Keys[0] = replacement;
+        releases.Signers = [revoked];
+        releases.Targets["signed"] = ForgedCollection.Manifest("malicious");
+        foreach (var role in new[] { TufRoles.Targets, TufRoles.Releases, TufRoles.Snapshot, TufRoles.Timestamp })
+        {
+            _collection.Versions[role] = 2;
+        }
+
+        AssertDenied(await Verify(_collection.Build()), "targets/releases has 0 of 1 required valid signatures");
+        releases.Keys[0] = revoked;
+    }
+
+    [Fact]
+    public async Task Verify_DelegationPathEscape_NestedRoleWiderThanItsParent_IsDenied()
+    {
+        _collection.AddDelegation("targets/team", paths: ["release-"]);
+        var nested = _collection.AddDelegation("targets/team/ci", paths: [""]);
+        nested.Targets["signed"] = _signed;
+        AssertDenied(
+            await Verify(_collection.Build(), delegations: ["targets/team/ci"]),
+            "targets/team/ci of registry.example/acme/app signs tag \"signed\" but is not delegated to sign it (outside its paths)");
+    }
+
+    [Fact]
+    public async Task Verify_GunSwap_RootForOtherCollection_IsDenied()
+    {
+        // Trust data published for registry.example/acme/app, signed with the pinned key that also signs the other
+        // collection's root, served as the other collection's: root's certificate names the first collection.
+        var outcome = await Verify(_collection.Build(), gun: OtherGun);
+        AssertDenied(outcome, $"root of \"{OtherGun}\" has no root certificate issued for \"{OtherGun}\" (its root keys: a certificate for \"{ForgedCollection.Gun}\")");
+    }
+
+    [Fact]
+    public async Task Verify_GunSwap_RootKeyWithoutCertificate_IsDenied()
+    {
+        // A root whose root key is a bare key names no collection at all: Notary's client does not count it.
+        _collection.RoleKeys[TufRoles.Root] = [TestKey.Create()];
+        AssertDenied(await Verify(_collection.Build()), "has no root certificate issued for \"registry.example/acme/app\" (its root keys: an ecdsa key)");
+    }
+
+    private NotaryTrustVerifier Verifier(bool fresh = false) =>
+        new(_store, _time, cache: fresh ? new NotaryTrustCache() : _cache);
+
+    private NotaryTrustRequest Request(string? gun = null, string[]? delegations = null) => new()
+    {
+        Gun = gun ?? ForgedCollection.Gun,
+        TrustRoots = [_collection.RootKey.AsTrustRoot("default")],
+        Tag = "signed",
+        Delegations = [.. delegations ?? []],
+    };
+
+    private async Task<ValidationOutcome> Verify(
+        Dictionary<string, byte[]> files, string? gun = null, string[]? delegations = null, bool fresh = false) =>
+        await Verifier(fresh).VerifyAsync(Request(gun, delegations), ForgedCollection.Serve(files), Ct);
+
+    private static void AssertTrusted(ValidationOutcome outcome, string manifestSeed)
+    {
+        var trusted = Assert.IsType<ValidationOutcome.Trusted>(outcome);
+        Assert.Equal(ForgedCollection.DigestOf(ForgedCollection.Manifest(manifestSeed)), trusted.Digest);
+    }
+
+    private static void AssertDenied(ValidationOutcome outcome, string reason)
+    {
+        var denied = Assert.IsType<ValidationOutcome.Denied>(outcome);
+        Assert.Contains(reason, denied.Reason, StringComparison.Ordinal);
+    }
+}
