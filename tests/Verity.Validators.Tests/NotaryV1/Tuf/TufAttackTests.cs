@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Verity.Core.Validation;
@@ -171,6 +174,62 @@ public sealed class TufAttackTests : IDisposable
         // A root whose root key is a bare key names no collection at all: Notary's client does not count it.
         _collection.RoleKeys[TufRoles.Root] = [TestKey.Create()];
         AssertDenied(await Verify(_collection.Build()), "has no root certificate issued for \"registry.example/acme/app\" (its root keys: an ecdsa key)");
+    }
+
+    [Fact]
+    public void Verify_KeyDuplication_SameRsaKeyInTwoEncodings_DoesNotMeetThresholdOfTwo()
+    {
+        // One RSA key listed twice, as its usual SubjectPublicKeyInfo and without the NULL algorithm parameters: two
+        // key IDs, one key. Both "signatures" are the same key's, so a threshold of 2 is not met.
+        using var rsa = RSA.Create(2048);
+        var usual = TufKey.Create("rsa", rsa.ExportSubjectPublicKeyInfo());
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.2.840.113549.1.1.1");
+            }
+
+            writer.WriteBitString(rsa.ExportRSAPublicKey());
+        }
+
+        var unusual = TufKey.Create("rsa", writer.Encode());
+        Assert.NotEqual(usual.Id, unusual.Id);
+
+        var message = Encoding.UTF8.GetBytes("{\"_type\":\"Timestamp\"}");
+        var signature = rsa.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+        var metadata = new TimestampMetadata
+        {
+            Type = TimestampMetadata.TypeName,
+            Version = 1,
+            Expires = ForgedCollection.Now.AddDays(1),
+            Signatures = [new TufSignature(usual.Id, "rsapss", signature), new TufSignature(unusual.Id, "rsapss", signature)],
+            SignedBytes = message,
+            Meta = ImmutableDictionary<string, FileMeta>.Empty,
+        };
+        var role = new SigningRole(TufRoles.Timestamp, ImmutableDictionary.CreateRange(StringComparer.Ordinal, [new(usual.Id, usual), new KeyValuePair<string, TufKey>(unusual.Id, unusual)]), 2);
+
+        var e = Assert.Throws<UnsignedMetadataException>(() => role.Verify(metadata));
+        Assert.Equal("timestamp has 1 of 2 required valid signatures", e.Message);
+    }
+
+    [Fact]
+    public async Task Verify_EcKeyWithExplicitCurveParameters_IsDeniedNotAnInternalError()
+    {
+        // Used to end in a NullReferenceException out of the key parser.
+        _collection.RoleKeys[TufRoles.Targets] = [TestKey.CreateWithExplicitCurve()];
+        AssertDenied(await Verify(_collection.Build()), "targets has 0 of 1 required valid signatures");
+    }
+
+    [Fact]
+    public async Task Verify_LoneSurrogateInSignedMetadata_IsDeniedNotAnInternalError()
+    {
+        var files = _collection.Build();
+        var text = Encoding.UTF8.GetString(files[TufRoles.Targets]);
+        files[TufRoles.Targets] = Encoding.UTF8.GetBytes(text.Replace("\"signed\": {", "\"signed\": {\"\\ud800\": 1,", StringComparison.Ordinal));
+        var resigned = _collection.Resign(files, TufRoles.Snapshot, TufRoles.Timestamp);
+        AssertDenied(await Verify(resigned, fresh: true), "not valid Unicode");
     }
 
     private NotaryTrustVerifier Verifier(bool fresh = false) =>
