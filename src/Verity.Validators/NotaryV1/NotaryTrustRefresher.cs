@@ -78,21 +78,27 @@ internal sealed class NotaryTrustRefresher
             trusted.UpdateTimestamp(timestampBytes);
             if (!trusted.TryReuseSnapshot())
             {
-                if (await fetch(TufRoles.Snapshot, null, cancellationToken) is not { } snapshotBytes)
+                var listedSnapshot = trusted.Timestamp!.Snapshot;
+                if (await fetch(TufRoles.Snapshot, ListedLength(listedSnapshot), cancellationToken) is not { } snapshotBytes)
                 {
                     return await FullRefreshAsync(key, request, fetch, cancellationToken);
                 }
+
+                // TUF §5.5.1-2: the bytes are checked against the verified timestamp before anything parses them.
+                listedSnapshot.Verify(snapshotBytes, TufRoles.Snapshot, TufRoles.Timestamp, _options.CompareListedLengths);
 
                 // Notary lists root in the snapshot: other hashes there mean the root was rotated (TUF §5.3), so
                 // root is updated first and the timestamp verified again under it.
                 var listedRoot = MetadataReader.ReadSnapshot(snapshotBytes).Meta[TufRoles.Root];
                 if (!listedRoot.DescribesSameFileAs(previous.Snapshot.Meta[TufRoles.Root]))
                 {
-                    if (await fetch(TufRoles.Root, null, cancellationToken) is not { } rootBytes)
+                    if (await fetch(TufRoles.Root, ListedLength(listedRoot), cancellationToken) is not { } rootBytes)
                     {
                         return await FullRefreshAsync(key, request, fetch, cancellationToken);
                     }
 
+                    // The snapshot's hash vouches for these bytes (the snapshot itself is verified once root is).
+                    listedRoot.Verify(rootBytes, TufRoles.Root, TufRoles.Snapshot, _options.CompareListedLengths);
                     trusted = TrustedMetadataSet.Resume(previous, now, known, _options);
                     trusted.UpdateRoot(rootBytes, request.TrustRoots);
                     trusted.UpdateTimestamp(timestampBytes);
@@ -103,7 +109,7 @@ internal sealed class NotaryTrustRefresher
 
             if (!trusted.TryReuseTargets(TufRoles.Targets))
             {
-                if (await fetch(TufRoles.Targets, null, cancellationToken) is not { } targetsBytes)
+                if (await fetch(TufRoles.Targets, ListedLength(trusted.Snapshot!.Meta[TufRoles.Targets]), cancellationToken) is not { } targetsBytes)
                 {
                     return await FullRefreshAsync(key, request, fetch, cancellationToken);
                 }
@@ -200,6 +206,10 @@ internal sealed class NotaryTrustRefresher
         await RecordAsync(request.Gun, trusted, known, cancellationToken);
         return new NotaryRefresh(collection, null, isFull);
     }
+
+    /// <summary>The length a verified role lists for a file, as the most to download (TUF §5.5.1, §5.6.1); none when
+    /// listed lengths are not compared (they may be stale, see <see cref="TufVerificationOptions.CompareListedLengths"/>).</summary>
+    private long? ListedLength(FileMeta listed) => _options.CompareListedLengths ? listed.Length : null;
 
     /// <summary>Records the versions <paramref name="trusted"/> verified, when any is newer than <paramref name="known"/>.</summary>
     public async ValueTask RecordAsync(

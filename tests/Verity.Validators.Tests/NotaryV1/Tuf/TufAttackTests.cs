@@ -103,6 +103,37 @@ public sealed class TufAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_EndlessData_SnapshotOnTheKeptPath_IsBoundedAndCheckedBeforeParsing()
+    {
+        var files = _collection.Build();
+        AssertTrusted(await Verify(files), "signed");
+        _collection.Versions[TufRoles.Snapshot] = 2;
+        _collection.Versions[TufRoles.Timestamp] = 2;
+        var republished = _collection.Resign(files, TufRoles.Snapshot, TufRoles.Timestamp);
+        var listed = republished[TufRoles.Snapshot].Length;
+
+        // The server answers the new timestamp with a snapshot the timestamp does not vouch for (here, not even JSON).
+        var served = new Dictionary<string, byte[]>(republished) { [TufRoles.Snapshot] = Encoding.ASCII.GetBytes(new string('[', 100_000)) };
+        var limits = new List<(string Role, long? Limit)>();
+        NotaryRoleFetcher fetch = (role, listedLength, _) =>
+        {
+            lock (limits)
+            {
+                limits.Add((role, listedLength));
+            }
+
+            return ValueTask.FromResult(served.GetValueOrDefault(role));
+        };
+        var logger = new RecordingLogger();
+        var outcome = await new NotaryTrustVerifier(_store, _time, cache: _cache, logger: logger).VerifyAsync(Request(), fetch, Ct);
+
+        AssertDenied(outcome, "snapshot does not match the sha");
+        Assert.Contains((TufRoles.Snapshot, (long?)listed), limits);
+        var reason = Assert.Single(logger.Messages);
+        Assert.Contains("snapshot does not match the sha", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_WrongThreshold_OneKeyForAThresholdOfTwo_IsDenied()
     {
         using var second = TestKey.Create();
