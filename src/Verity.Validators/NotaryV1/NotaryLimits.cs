@@ -37,7 +37,7 @@ internal static class NotaryLimits
     private static long Default(string role) => role switch
     {
         Tuf.TufRoles.Timestamp => TimestampBytes,
-        Tuf.TufRoles.Root => RootBytes,
+        _ when Tuf.TufRoles.IsRoot(role) => RootBytes,
         Tuf.TufRoles.Snapshot => SnapshotBytes,
         _ => TargetsBytes,
     };

@@ -33,10 +33,14 @@ internal static class ServeCommand
         {
             Description = "Read auth.secretName secrets from the Kubernetes API in this namespace (in-cluster service account) instead of files",
         };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir")
+        {
+            Description = "Where validators keep state across restarts (notaryv1: each collection's rollback floor and last trusted root, under <dir>/notaryv1/); default: in memory, forgotten on restart",
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, stateDir, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -67,6 +71,7 @@ internal static class ServeCommand
                 LogLevel = parse.GetValue(logLevel),
                 SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
                 SecretsNamespace = parse.GetValue(secretsNamespace),
+                StateDirectory = parse.GetValue(stateDir)?.FullName,
             };
             WebApplication app;
             try

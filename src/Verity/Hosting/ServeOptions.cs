@@ -27,6 +27,9 @@ internal sealed record ServeOptions
     /// <summary>Read <c>auth.secretName</c> secrets from the Kubernetes API in this namespace instead of files.</summary>
     public string? SecretsNamespace { get; init; }
 
+    /// <summary>Where validators keep state across restarts (notaryv1: rollback floors and trusted roots); null keeps it in memory.</summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

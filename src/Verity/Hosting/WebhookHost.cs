@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Verity.Admission;
 using Verity.Core.Configuration;
+using Verity.Core.Validation;
 using Verity.Logging;
 
 namespace Verity.Hosting;
@@ -34,6 +35,11 @@ internal static class WebhookHost
         }
 
         builder.Services.AddVerityCore(admission);
+        if (options.StateDirectory is { Length: > 0 } stateDirectory)
+        {
+            builder.Services.AddSingleton(new ValidatorStateOptions { Directory = stateDirectory });
+        }
+
         if (options.SecretsNamespace is { Length: > 0 } secretsNamespace)
         {
             builder.Services.AddVerityKubernetesSecrets(secretsNamespace);

@@ -81,7 +81,10 @@ internal sealed class TrustedMetadataSet
     /// <summary>The trusted top-level targets, once loaded.</summary>
     public TargetsMetadata? Targets => _targets.GetValueOrDefault(TufRoles.Targets);
 
-    /// <summary>The version of every role loaded so far, for <see cref="ITrustStateStore.RecordVersionsAsync"/>.</summary>
+    /// <summary><c>root.json</c> as served, of the trusted <see cref="Root"/>.</summary>
+    public ReadOnlyMemory<byte> RootBytes => _rootBytes;
+
+    /// <summary>The version of every role loaded so far, for <see cref="ITrustStateStore.RecordAsync"/>.</summary>
     public ImmutableDictionary<string, long> Versions
     {
         get

@@ -23,6 +23,7 @@ public sealed class TufAttackTests : IDisposable
     private readonly InMemoryTrustStateStore _store = new();
     private readonly NotaryTrustCache _cache = new();
     private readonly byte[] _signed = ForgedCollection.Manifest("signed");
+    private readonly List<TestKey> _keys = [];
 
     public TufAttackTests()
     {
@@ -31,7 +32,14 @@ public sealed class TufAttackTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => _collection.Dispose();
+    public void Dispose()
+    {
+        _collection.Dispose();
+        foreach (var key in _keys)
+        {
+            key.Dispose();
+        }
+    }
 
     [Fact]
     public async Task Verify_Rollback_OlderValidlySignedCollection_IsDenied()
@@ -191,6 +199,108 @@ public sealed class TufAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_RootRotationSkip_FullRefreshWalksFromTheLastTrustedRoot()
+    {
+        var v1 = _collection.Build();
+        AssertTrusted(await Verify(v1), "signed");
+        var (v3, _) = RotateRootTwice(v1);
+
+        // The server serves root version 3, signed by the pinned key and its own keys, but not version 2: the last
+        // trusted root is version 1, and root is only trusted through every rotation from it (TUF §5.3), also when
+        // the kept trust data is not used (a fresh cache, as after a failure of the kept path).
+        v3.Remove("2.root");
+        AssertDenied(await Verify(v3), "went from version 1 to 3, but the server has no 2.root.json");
+        AssertDenied(await Verify(v3, fresh: true), "went from version 1 to 3, but the server has no 2.root.json");
+    }
+
+    [Fact]
+    public async Task Verify_RootRotationSkip_IntermediateRootNotSignedByTheTrustedRootKeys_IsDenied()
+    {
+        var v1 = _collection.Build();
+        AssertTrusted(await Verify(v1), "signed");
+        var (v3, _) = RotateRootTwice(v1);
+
+        // A version 2 that the root keys of version 1 never signed (the attacker's own key) does not lead to version 3.
+        using var attacker = TestKey.CreateX509(ForgedCollection.Gun);
+        _collection.RoleKeys[TufRoles.Root] = [attacker];
+        _collection.Signers[TufRoles.Root] = [attacker];
+        _collection.Versions[TufRoles.Root] = 2;
+        v3["2.root"] = _collection.Resign(v3, TufRoles.Root)[TufRoles.Root];
+        AssertDenied(await Verify(v3, fresh: true), "root version 2 is not signed by the keys of trusted root version 1");
+    }
+
+    [Fact]
+    public async Task Verify_RootRotatedTwiceWithEveryVersionServed_IsTrusted()
+    {
+        var v1 = _collection.Build();
+        AssertTrusted(await Verify(v1), "signed");
+        var (v3, _) = RotateRootTwice(v1);
+        AssertTrusted(await Verify(v3, fresh: true), "signed");
+        AssertTrusted(await Verify(v3), "signed");
+    }
+
+    [Fact]
+    public async Task Verify_RollbackAfterRestart_WithAStateDirectory_IsDenied()
+    {
+        using var directory = new TemporaryDirectory();
+        var old = _collection.Build();
+        foreach (var role in TufRoles.TopLevel.Where(r => r != TufRoles.Root))
+        {
+            _collection.Versions[role] = 2;
+        }
+
+        var current = _collection.Resign(old, TufRoles.Targets, TufRoles.Snapshot, TufRoles.Timestamp);
+        var beforeRestart = new NotaryTrustVerifier(new FileTrustStateStore(directory.Path), _time);
+        AssertTrusted(await beforeRestart.VerifyAsync(Request(), ForgedCollection.Serve(current), Ct), "signed");
+
+        // A new process (new store over the same directory, nothing kept in memory) still refuses the older collection.
+        var afterRestart = new NotaryTrustVerifier(new FileTrustStateStore(directory.Path), _time);
+        AssertDenied(await afterRestart.VerifyAsync(Request(), ForgedCollection.Serve(old), Ct), "older than version 2 seen before (rollback)");
+        Assert.Single(Directory.GetFiles(directory.Path, "*.json"));
+    }
+
+    [Fact]
+    public async Task Verify_RootRotationSkipAfterRestart_WithAStateDirectory_IsDenied()
+    {
+        using var directory = new TemporaryDirectory();
+        var v1 = _collection.Build();
+        AssertTrusted(await new NotaryTrustVerifier(new FileTrustStateStore(directory.Path), _time).VerifyAsync(Request(), ForgedCollection.Serve(v1), Ct), "signed");
+        var (v3, _) = RotateRootTwice(v1);
+        v3.Remove("2.root");
+
+        var afterRestart = new NotaryTrustVerifier(new FileTrustStateStore(directory.Path), _time);
+        AssertDenied(await afterRestart.VerifyAsync(Request(), ForgedCollection.Serve(v3), Ct), "went from version 1 to 3, but the server has no 2.root.json");
+    }
+
+    [Fact]
+    public async Task Verify_StateFileForAnotherCollection_FailsClosed()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = new FileTrustStateStore(directory.Path);
+        await store.RecordAsync(new TrustStateKey("https://a/", ForgedCollection.Gun), new Dictionary<string, long> { [TufRoles.Root] = 1 }, null, Ct);
+        var file = Assert.Single(Directory.GetFiles(directory.Path, "*.json"));
+        await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file, Ct)).Replace(ForgedCollection.Gun, OtherGun, StringComparison.Ordinal), Ct);
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () => await new FileTrustStateStore(directory.Path).GetAsync(new TrustStateKey("https://a/", ForgedCollection.Gun), Ct));
+        Assert.Contains("belongs to another server or collection", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Record_StateDirectoryFull_NewCollectionsCannotEvictExistingFloors()
+    {
+        using var directory = new TemporaryDirectory();
+        var store = new FileTrustStateStore(directory.Path, maxCollections: 1);
+        var versions = new Dictionary<string, long> { [TufRoles.Targets] = 7 };
+        await store.RecordAsync(new TrustStateKey("https://a/", ForgedCollection.Gun), versions, null, Ct);
+        await store.RecordAsync(new TrustStateKey("https://a/", OtherGun), versions, null, Ct);
+
+        Assert.Single(Directory.GetFiles(directory.Path, "*.json"));
+        var reopened = new FileTrustStateStore(directory.Path, maxCollections: 1);
+        Assert.Equal(7, (await reopened.GetAsync(new TrustStateKey("https://a/", ForgedCollection.Gun), Ct)).Versions[TufRoles.Targets]);
+        Assert.Equal(7, (await store.GetAsync(new TrustStateKey("https://a/", OtherGun), Ct)).Versions[TufRoles.Targets]);
+    }
+
+    [Fact]
     public async Task Verify_GunSwap_RootForOtherCollection_IsDenied()
     {
         // Trust data published for registry.example/acme/app, signed with the pinned key that also signs the other
@@ -263,13 +373,39 @@ public sealed class TufAttackTests : IDisposable
         AssertDenied(await Verify(resigned, fresh: true), "not valid Unicode");
     }
 
+    /// <summary>Rotates root from version 1 to 3 (each version signed by the previous root's key, its own and the pinned
+    /// key), re-signing snapshot and timestamp; the result serves every root version as <c>N.root</c>.</summary>
+    private (Dictionary<string, byte[]> Files, TestKey V2Key) RotateRootTwice(Dictionary<string, byte[]> v1)
+    {
+        var pinned = _collection.RootKey;
+        var v2Key = TestKey.CreateX509(ForgedCollection.Gun);
+        var v3Key = TestKey.CreateX509(ForgedCollection.Gun);
+        _collection.RoleKeys[TufRoles.Root] = [v2Key];
+        _collection.Signers[TufRoles.Root] = [pinned, v2Key];
+        _collection.Versions[TufRoles.Root] = 2;
+        var v2 = _collection.Resign(v1, TufRoles.Root);
+        _collection.RoleKeys[TufRoles.Root] = [v3Key];
+        _collection.Signers[TufRoles.Root] = [pinned, v2Key, v3Key];
+        _collection.Versions[TufRoles.Root] = 3;
+        _collection.Versions[TufRoles.Snapshot] = 2;
+        _collection.Versions[TufRoles.Timestamp] = 2;
+        var v3 = _collection.Resign(v2, TufRoles.Root, TufRoles.Snapshot, TufRoles.Timestamp);
+        v3["1.root"] = v1[TufRoles.Root];
+        v3["2.root"] = v2[TufRoles.Root];
+        v3["3.root"] = v3[TufRoles.Root];
+        _keys.Add(pinned);
+        _keys.Add(v2Key);
+        _keys.Add(v3Key);
+        return (v3, v2Key);
+    }
+
     private NotaryTrustVerifier Verifier(bool fresh = false) =>
         new(_store, _time, cache: fresh ? new NotaryTrustCache() : _cache);
 
     private NotaryTrustRequest Request(string? gun = null, string[]? delegations = null) => new()
     {
         Gun = gun ?? ForgedCollection.Gun,
-        TrustRoots = [_collection.RootKey.AsTrustRoot("default")],
+        TrustRoots = [(_keys.FirstOrDefault() ?? _collection.RootKey).AsTrustRoot("default")],
         Tag = "signed",
         Delegations = [.. delegations ?? []],
     };
