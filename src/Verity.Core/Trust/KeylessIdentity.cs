@@ -34,8 +34,17 @@ public sealed record KeylessIdentity
     }
 
     /// <summary>Compiles a user regex anchored at both ends, with a match timeout.</summary>
+    /// <remarks>
+    /// The pattern is parsed on its own first: wrapped as <c>^(?:…)\z</c>, an unbalanced pattern such as <c>a)|(.*</c>
+    /// would close the group early and make the anchors apply to one alternative only (<c>^(?:a)|(.*)\z</c> matches
+    /// anything). Only a pattern that is a whole regular expression by itself is accepted.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The pattern is not a regular expression on its own (e.g. unbalanced parentheses).</exception>
+    /// <exception cref="NotSupportedException">The pattern uses a construct the non-backtracking engine does not support.</exception>
     public static Regex Anchored(string pattern)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
+        _ = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromMilliseconds(100));
         return new Regex(
             "^(?:" + pattern + @")\z",
             RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,

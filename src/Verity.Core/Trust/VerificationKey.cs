@@ -46,7 +46,9 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
     /// <summary>The key size in bits (the curve size for ECDSA, 256 for Ed25519).</summary>
     public int KeySize { get; }
 
-    /// <summary>The DER SubjectPublicKeyInfo.</summary>
+    /// <summary>The DER SubjectPublicKeyInfo, normalised: re-encoded from the key itself (RSA with NULL parameters, ECDSA
+    /// with a named curve and an uncompressed point, Ed25519 without parameters, as Go's <c>x509.MarshalPKIXPublicKey</c>
+    /// writes them), so one key has one encoding, one <see cref="Fingerprint"/> and one identity, however it was given.</summary>
     public ReadOnlySpan<byte> SubjectPublicKeyInfo => _spki;
 
     /// <summary>Parses a key in one of the accepted forms; on failure <paramref name="error"/> says why.</summary>
@@ -136,7 +138,14 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
                     {
                         ecdsa.ImportSubjectPublicKeyInfo(der, out _);
                         var curve = ecdsa.ExportParameters(false).Curve;
-                        KeyAlgorithm? alg = curve.Oid.Value switch
+                        if (!curve.IsNamed || curve.Oid?.Value is not { } curveOid)
+                        {
+                            // RFC 5480 §2.1.1: specifiedCurve MUST NOT be used; a named curve is the only form accepted.
+                            error = "the ECDSA key has explicit curve parameters; only a named curve (P-256, P-384, P-521) is accepted";
+                            return false;
+                        }
+
+                        KeyAlgorithm? alg = curveOid switch
                         {
                             "1.2.840.10045.3.1.7" => KeyAlgorithm.EcdsaP256,
                             "1.3.132.0.34" => KeyAlgorithm.EcdsaP384,
@@ -145,12 +154,12 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
                         };
                         if (alg is null)
                         {
-                            error = $"the ECDSA curve {curve.Oid.FriendlyName ?? curve.Oid.Value} is not supported (P-256, P-384, P-521)";
+                            error = $"the ECDSA curve {curve.Oid.FriendlyName ?? curveOid} is not supported (P-256, P-384, P-521)";
                             return false;
                         }
 
                         // The instance imported to read the key becomes the one kept for verifications.
-                        key = new VerificationKey(der.ToArray(), alg.Value, ecdsa.KeySize, ecdsa);
+                        key = new VerificationKey(ecdsa.ExportSubjectPublicKeyInfo(), alg.Value, ecdsa.KeySize, ecdsa);
                         ecdsa = null;
                         break;
                     }
@@ -172,7 +181,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
                             return false;
                         }
 
-                        key = new VerificationKey(der.ToArray(), KeyAlgorithm.Rsa, rsa.KeySize, rsa);
+                        key = new VerificationKey(rsa.ExportSubjectPublicKeyInfo(), KeyAlgorithm.Rsa, rsa.KeySize, rsa);
                         rsa = null;
                         break;
                     }
@@ -191,7 +200,8 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
                         return false;
                     }
 
-                    key = new VerificationKey(der.ToArray(), KeyAlgorithm.Ed25519, 256);
+                    // RFC 8410 §4: AlgorithmIdentifier without parameters.
+                    key = new VerificationKey([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, .. raw], KeyAlgorithm.Ed25519, 256);
                     break;
                 }
 
@@ -200,7 +210,7 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
                     return false;
             }
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or AsnContentException)
         {
             error = $"the key cannot be read: {e.Message}";
             return false;

@@ -27,6 +27,14 @@ internal static class CosignSettingsReader
             rekorKey = SettingsReader.PublicKey(host, "rekorPubkey");
             ctKey = SettingsReader.PublicKey(host, "ctLogPubkey");
             fulcio = SettingsReader.Certificates(host, "fulcioCert");
+            if (fulcio is { Count: > 0 } && !fulcio.Any(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData)))
+            {
+                // Keyless certificates are verified up to a self-signed root (decision 5): with intermediates alone every
+                // keyless signature would be denied, silently.
+                host.Error("fulcioCert", "holds no root certificate, only intermediates; add the self-signed Fulcio root (an intermediate alone is not a trust anchor)");
+                fulcio = null;
+            }
+
             host.RejectUnknown();
         }
 

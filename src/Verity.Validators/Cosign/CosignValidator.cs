@@ -167,8 +167,10 @@ public sealed class CosignValidator : IValidator
             throw Unavailable(image, e);
         }
 
+        // Only an entry that is both annotated as an attestation manifest and names no real platform (BuildKit writes
+        // unknown/unknown) is skipped: the annotation alone is the registry's word, and would hide a real, unsigned image.
         var platforms = manifest.IsIndex
-            ? manifest.Manifests.Where(m => m.Annotations.GetValueOrDefault(AttestationManifestAnnotation) != "attestation-manifest").ToList()
+            ? manifest.Manifests.Where(m => !IsAttestationManifest(m)).ToList()
             : [];
         if (platforms.Count == 0)
         {
@@ -211,6 +213,10 @@ public sealed class CosignValidator : IValidator
 
         return resolved.MoveToImmutable();
     }
+
+    private static bool IsAttestationManifest(Descriptor entry) =>
+        entry.Annotations.GetValueOrDefault(AttestationManifestAnnotation) == "attestation-manifest"
+        && entry.Platform is { OperatingSystem: "unknown", Architecture: "unknown", Variant: null };
 
     private static string Roots(TrustRootSelection requirement)
     {

@@ -6,7 +6,7 @@ namespace Verity.Validators.NotaryV1;
 /// What verified trust data is kept under (<see cref="NotaryTrustCache"/>): the server it came from, the collection,
 /// the pinned root keys it was verified against, and the strictness it was verified with.
 /// </summary>
-/// <param name="Server">The server, as <see cref="NotaryTrustRequest.Server"/> names it; empty when there is none.</param>
+/// <param name="Server">The server's full base URL (<see cref="NotaryTrustRequest.ServerUrl"/>); empty when there is none.</param>
 /// <param name="Gun">The collection.</param>
 /// <param name="TrustRoots">The SHA-256 fingerprints of the pinned keys, sorted and joined: a rule pinning other keys
 /// never reuses what these keys vouched for.</param>
@@ -21,6 +21,6 @@ internal readonly record struct NotaryCollectionKey(string Server, string Gun, s
         var fingerprints = roots.Length == 1
             ? roots[0].Key.Fingerprint()
             : string.Join(',', roots.Select(r => r.Key.Fingerprint()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-        return new NotaryCollectionKey(request.Server ?? string.Empty, request.Gun, fingerprints, options);
+        return new NotaryCollectionKey(request.ServerUrl ?? string.Empty, request.Gun, fingerprints, options);
     }
 }

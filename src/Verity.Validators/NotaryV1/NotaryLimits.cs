@@ -24,20 +24,21 @@ internal static class NotaryLimits
     /// <summary>16 MiB: the most a delegation may be even when the snapshot lists more.</summary>
     public const long MaxDelegationBytes = 16 * 1024 * 1024;
 
-    /// <summary>The limit for <paramref name="role"/>, given the length the snapshot lists for it, if any.</summary>
+    /// <summary>The limit for <paramref name="role"/>, given the length verified metadata lists for it, if any: the listed
+    /// length, never more than the role's own cap (<see cref="Cap"/>).</summary>
     public static long For(string role, long? listedLength)
     {
-        if (listedLength is { } listed)
-        {
-            return Math.Clamp(listed, 0, MaxDelegationBytes);
-        }
-
-        return role switch
-        {
-            Tuf.TufRoles.Timestamp => TimestampBytes,
-            Tuf.TufRoles.Root => RootBytes,
-            Tuf.TufRoles.Snapshot => SnapshotBytes,
-            _ => TargetsBytes,
-        };
+        return listedLength is { } listed ? Math.Clamp(listed, 0, Cap(role)) : Default(role);
     }
+
+    /// <summary>The most <paramref name="role"/> may be whatever verified metadata lists for it.</summary>
+    public static long Cap(string role) => Tuf.TufRoles.IsDelegation(role) ? MaxDelegationBytes : Default(role);
+
+    private static long Default(string role) => role switch
+    {
+        Tuf.TufRoles.Timestamp => TimestampBytes,
+        _ when Tuf.TufRoles.IsRoot(role) => RootBytes,
+        Tuf.TufRoles.Snapshot => SnapshotBytes,
+        _ => TargetsBytes,
+    };
 }

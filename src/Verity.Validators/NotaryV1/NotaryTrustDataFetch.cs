@@ -35,10 +35,11 @@ internal sealed class NotaryTrustDataFetch
             body = await _client.GetAsync(
                 $"v2/{_gun}/_trust/tuf/{role}.json", _gun, NotaryLimits.For(role, listedLength), $"{role}.json of GUN \"{_gun}\"", cancellationToken);
         }
-        catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge && listedLength <= NotaryLimits.MaxDelegationBytes)
+        catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge && listedLength <= NotaryLimits.Cap(role))
         {
-            // TUF §5.6.1: the snapshot's length is the download limit; more bytes is a mismatch, not an outage.
-            throw new LengthOrHashMismatchException($"{role} of \"{_gun}\" is longer than the {listedLength} bytes the snapshot lists", e);
+            // TUF §5.5.1, §5.6.1: the listed length is the download limit; more bytes is a mismatch, not an outage.
+            var listedBy = role == TufRoles.Snapshot ? "timestamp" : "snapshot";
+            throw new LengthOrHashMismatchException($"{role} of \"{_gun}\" is longer than the {listedLength} bytes the {listedBy} lists", e);
         }
 
         if (body is not { } bytes)

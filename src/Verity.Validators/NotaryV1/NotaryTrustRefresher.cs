@@ -11,6 +11,10 @@ namespace Verity.Validators.NotaryV1;
 /// </summary>
 internal sealed class NotaryTrustRefresher
 {
+    /// <summary>The most root versions one refresh walks through (python-tuf's <c>max_root_rotations</c> is 256; a Notary
+    /// collection rotates its root rarely).</summary>
+    public const int MaxRootRotations = 64;
+
     private readonly ITrustStateStore _store;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -59,7 +63,8 @@ internal sealed class NotaryTrustRefresher
         }
 
         TrustedMetadataSet? trusted = null;
-        var known = await _store.GetVersionsAsync(request.Gun, cancellationToken);
+        var state = await _store.GetAsync(request.StateKey, cancellationToken);
+        var known = state.Versions;
         try
         {
             if (await fetch(TufRoles.Timestamp, null, cancellationToken) is not { } timestampBytes)
@@ -78,21 +83,27 @@ internal sealed class NotaryTrustRefresher
             trusted.UpdateTimestamp(timestampBytes);
             if (!trusted.TryReuseSnapshot())
             {
-                if (await fetch(TufRoles.Snapshot, null, cancellationToken) is not { } snapshotBytes)
+                var listedSnapshot = trusted.Timestamp!.Snapshot;
+                if (await fetch(TufRoles.Snapshot, ListedLength(listedSnapshot), cancellationToken) is not { } snapshotBytes)
                 {
                     return await FullRefreshAsync(key, request, fetch, cancellationToken);
                 }
+
+                // TUF §5.5.1-2: the bytes are checked against the verified timestamp before anything parses them.
+                listedSnapshot.Verify(snapshotBytes, TufRoles.Snapshot, TufRoles.Timestamp, _options.CompareListedLengths);
 
                 // Notary lists root in the snapshot: other hashes there mean the root was rotated (TUF §5.3), so
                 // root is updated first and the timestamp verified again under it.
                 var listedRoot = MetadataReader.ReadSnapshot(snapshotBytes).Meta[TufRoles.Root];
                 if (!listedRoot.DescribesSameFileAs(previous.Snapshot.Meta[TufRoles.Root]))
                 {
-                    if (await fetch(TufRoles.Root, null, cancellationToken) is not { } rootBytes)
+                    if (await fetch(TufRoles.Root, ListedLength(listedRoot), cancellationToken) is not { } rootBytes)
                     {
                         return await FullRefreshAsync(key, request, fetch, cancellationToken);
                     }
 
+                    // The snapshot's hash vouches for these bytes (the snapshot itself is verified once root is).
+                    listedRoot.Verify(rootBytes, TufRoles.Root, TufRoles.Snapshot, _options.CompareListedLengths);
                     trusted = TrustedMetadataSet.Resume(previous, now, known, _options);
                     trusted.UpdateRoot(rootBytes, request.TrustRoots);
                     trusted.UpdateTimestamp(timestampBytes);
@@ -103,7 +114,7 @@ internal sealed class NotaryTrustRefresher
 
             if (!trusted.TryReuseTargets(TufRoles.Targets))
             {
-                if (await fetch(TufRoles.Targets, null, cancellationToken) is not { } targetsBytes)
+                if (await fetch(TufRoles.Targets, ListedLength(trusted.Snapshot!.Meta[TufRoles.Targets]), cancellationToken) is not { } targetsBytes)
                 {
                     return await FullRefreshAsync(key, request, fetch, cancellationToken);
                 }
@@ -115,11 +126,11 @@ internal sealed class NotaryTrustRefresher
         {
             // Verification failed, or a role could not be fetched: start again from scratch, as without the cache.
             _logger.KeptDataRefused(request.Gun, e.Message);
-            await RecordAsync(request.Gun, trusted, known, cancellationToken);
+            await RecordAsync(request.StateKey, trusted, state, cancellationToken);
             return await FullRefreshAsync(key, request, fetch, cancellationToken);
         }
 
-        return await CompleteRefreshAsync(key, trusted, request, fetch, known, isFull: false, cancellationToken);
+        return await CompleteRefreshAsync(key, trusted, request, fetch, state, isFull: false, cancellationToken);
     }
 
     /// <summary>The refresh from scratch: every top-level role fetched and verified, nothing reused.</summary>
@@ -147,11 +158,11 @@ internal sealed class NotaryTrustRefresher
             }
         }
 
-        var known = await _store.GetVersionsAsync(gun, cancellationToken);
+        var state = await _store.GetAsync(request.StateKey, cancellationToken);
         TrustedMetadataSet? trusted = null;
         try
         {
-            trusted = TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, _timeProvider.GetUtcNow(), known, _options);
+            trusted = await LoadRootAsync(request, rootBytes, state, fetch, cancellationToken);
             trusted.UpdateTimestamp(bodies[0]!);
             trusted.UpdateSnapshot(bodies[1]!);
             trusted.UpdateTargets(bodies[2]!);
@@ -159,12 +170,66 @@ internal sealed class NotaryTrustRefresher
         catch (TufException e)
         {
             // Everything in the set passed verification, even though a later step failed.
-            await RecordAsync(gun, trusted, known, cancellationToken);
+            await RecordAsync(request.StateKey, trusted, state, cancellationToken);
             _cache.Remove(key);
             return new NotaryRefresh(null, new ValidationOutcome.Denied(e.Message), IsFull: true);
         }
 
-        return await CompleteRefreshAsync(key, trusted, request, fetch, known, isFull: true, cancellationToken);
+        return await CompleteRefreshAsync(key, trusted, request, fetch, state, isFull: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trusts the root the server serves now (<paramref name="rootBytes"/>): when a root of this server and collection was
+    /// trusted before, by walking from it one version at a time (TUF §5.3: <c>N.root.json</c> for every version in between,
+    /// each signed by a threshold of the previous root's keys and of its own, versions consecutive; Notary serves them),
+    /// never jumping; the root reached must be signed by every pinned key. Without a trusted root, the root is trusted
+    /// when the pinned keys and its own threshold sign it (<see cref="TrustedMetadataSet.LoadPinnedRoot"/>).
+    /// </summary>
+    /// <exception cref="TufException">The root cannot be reached from the trusted one, or is not acceptable.</exception>
+    private async ValueTask<TrustedMetadataSet> LoadRootAsync(
+        NotaryTrustRequest request, byte[] rootBytes, TrustState state, NotaryRoleFetcher fetch, CancellationToken cancellationToken)
+    {
+        var gun = request.Gun;
+        var now = _timeProvider.GetUtcNow();
+        if (state.TrustedRoot is not { } trustedRoot)
+        {
+            return TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, now, state.Versions, _options);
+        }
+
+        var trusted = TrustedMetadataSet.LoadTrustedRoot(gun, trustedRoot, now, state.Versions, _options);
+        var from = trusted.Root.Version;
+        var served = MetadataReader.ReadRoot(rootBytes);
+        var to = served.Version;
+        if (to <= from)
+        {
+            // Signatures may differ (a root signed again, or by one more key); what is signed may not.
+            if (to == from && !served.SignedBytes.Span.SequenceEqual(trusted.Root.SignedBytes.Span))
+            {
+                throw new BadVersionNumberException(
+                    $"root of \"{gun}\" has version {to}, the version of the root trusted before, but other content");
+            }
+
+            // The same root (a lower version is refused as a rollback there).
+            return TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, now, state.Versions, _options);
+        }
+
+        if (to - from > MaxRootRotations)
+        {
+            throw new TufException(
+                $"root of \"{gun}\" has version {to}, more than {MaxRootRotations} rotations after the root version {from} trusted before");
+        }
+
+        for (var version = from + 1; version < to; version++)
+        {
+            var role = TufRoles.VersionedRoot(version);
+            var intermediate = await fetch(role, null, cancellationToken)
+                ?? throw new TufException(
+                    $"root of \"{gun}\" went from version {from} to {to}, but the server has no {role}.json: a root is only trusted through every rotation (TUF §5.3)");
+            trusted.UpdateRoot(intermediate);
+        }
+
+        trusted.UpdateRoot(rootBytes, request.TrustRoots);
+        return trusted;
     }
 
     /// <summary>
@@ -177,7 +242,7 @@ internal sealed class NotaryTrustRefresher
         TrustedMetadataSet trusted,
         NotaryTrustRequest request,
         NotaryRoleFetcher fetch,
-        IReadOnlyDictionary<string, long> known,
+        TrustState state,
         bool isFull,
         CancellationToken cancellationToken)
     {
@@ -197,13 +262,17 @@ internal sealed class NotaryTrustRefresher
 
         var collection = trusted.Freeze();
         _cache.Set(key, collection);
-        await RecordAsync(request.Gun, trusted, known, cancellationToken);
+        await RecordAsync(request.StateKey, trusted, state, cancellationToken);
         return new NotaryRefresh(collection, null, isFull);
     }
 
-    /// <summary>Records the versions <paramref name="trusted"/> verified, when any is newer than <paramref name="known"/>.</summary>
+    /// <summary>The length a verified role lists for a file, as the most to download (TUF §5.5.1, §5.6.1); none when
+    /// listed lengths are not compared (they may be stale, see <see cref="TufVerificationOptions.CompareListedLengths"/>).</summary>
+    private long? ListedLength(FileMeta listed) => _options.CompareListedLengths ? listed.Length : null;
+
+    /// <summary>Records the versions and the root <paramref name="trusted"/> verified, when that changes <paramref name="state"/>.</summary>
     public async ValueTask RecordAsync(
-        string gun, TrustedMetadataSet? trusted, IReadOnlyDictionary<string, long> known, CancellationToken cancellationToken)
+        TrustStateKey stateKey, TrustedMetadataSet? trusted, TrustState state, CancellationToken cancellationToken)
     {
         if (trusted is null)
         {
@@ -211,13 +280,9 @@ internal sealed class NotaryTrustRefresher
         }
 
         var versions = trusted.Versions;
-        foreach (var (role, version) in versions)
+        if (state.WouldChange(versions, trusted.RootBytes))
         {
-            if (!known.TryGetValue(role, out var seen) || version > seen)
-            {
-                await _store.RecordVersionsAsync(gun, versions, cancellationToken);
-                return;
-            }
+            await _store.RecordAsync(stateKey, versions, trusted.RootBytes, cancellationToken);
         }
     }
 }

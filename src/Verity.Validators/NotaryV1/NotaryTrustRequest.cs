@@ -25,6 +25,13 @@ internal sealed record NotaryTrustRequest
     /// prefix); empty for Docker Content Trust's default.</summary>
     public ImmutableArray<string> Delegations { get; init; } = [];
 
+    /// <summary>The server's full base URL, e.g. <c>https://notary.docker.io/</c>: with <see cref="Gun"/>, what rollback
+    /// state and kept trust data are keyed by. Null (as empty) when there is none.</summary>
+    public string? ServerUrl { get; init; }
+
+    /// <summary>What this collection's rollback state and last trusted root are kept under.</summary>
+    public Tuf.TrustStateKey StateKey => new(ServerUrl ?? string.Empty, Gun);
+
     /// <summary>The server the trust data comes from, for messages, e.g. <c>Notary server notary.docker.io</c>; null if
     /// there is none to name.</summary>
     public string? Server { get; init; }

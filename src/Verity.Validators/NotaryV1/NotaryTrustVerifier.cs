@@ -141,8 +141,8 @@ internal sealed class NotaryTrustVerifier
         NotaryCollectionKey key, VerifiedCollection collection, NotaryTrustRequest request, NotaryRoleFetcher fetch, CancellationToken cancellationToken)
     {
         var gun = request.Gun;
-        var known = await _store.GetVersionsAsync(gun, cancellationToken);
-        var trusted = TrustedMetadataSet.Resume(collection, _timeProvider.GetUtcNow(), known, _options);
+        var state = await _store.GetAsync(request.StateKey, cancellationToken);
+        var trusted = TrustedMetadataSet.Resume(collection, _timeProvider.GetUtcNow(), state.Versions, _options);
         trusted.UpdateTimestamp(collection.TimestampBytes);
         if (!trusted.TryReuseSnapshot() || !trusted.TryReuseTargets(TufRoles.Targets))
         {
@@ -161,7 +161,7 @@ internal sealed class NotaryTrustVerifier
             if (fetched)
             {
                 _cache.Replace(key, collection, trusted.Freeze());
-                await _refresher.RecordAsync(gun, trusted, known, cancellationToken);
+                await _refresher.RecordAsync(request.StateKey, trusted, state, cancellationToken);
             }
 
             if (unavailable is not null)

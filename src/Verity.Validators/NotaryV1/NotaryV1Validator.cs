@@ -88,6 +88,7 @@ public sealed class NotaryV1Validator : IValidator
             Digest = image.Digest,
             Delegations = notaryOptions.Delegations,
             Server = _server,
+            ServerUrl = _client.BaseUri.AbsoluteUri,
         };
         var fetch = new NotaryTrustDataFetch(_client, gun);
         using var timeout = new CancellationTokenSource(_timeout, _time);

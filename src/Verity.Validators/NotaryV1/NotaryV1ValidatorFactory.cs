@@ -11,7 +11,7 @@ namespace Verity.Validators.NotaryV1;
 /// <summary>Builds <see cref="NotaryV1Validator"/>s.</summary>
 /// <remarks>
 /// One instance per process (a singleton): every validator it builds, across configuration reloads, shares its
-/// rollback state (an <see cref="InMemoryTrustStateStore"/>), so a reload cannot be used to roll a collection back,
+/// rollback state (an <see cref="InMemoryTrustStateStore"/>, or a <see cref="FileTrustStateStore"/> with a state directory), so a reload cannot be used to roll a collection back,
 /// and its <see cref="NotaryTrustCache"/> of verified trust data, so a reload does not make every collection cost a
 /// full download again.
 /// Each validator's Notary client uses the validator's <c>auth</c> (credentials without a registry apply to the
@@ -30,9 +30,12 @@ public sealed class NotaryV1ValidatorFactory
     private readonly TimeSpan _timeout;
     private readonly ILogger? _logger;
 
-    /// <summary>Creates the factory, with in-memory rollback state.</summary>
-    public NotaryV1ValidatorFactory(IAuthenticatedServerClientFactory clients, TimeProvider time, ILoggerFactory? loggers = null)
-        : this(clients, time, new InMemoryTrustStateStore(), DefaultTimeout)
+    /// <summary>Creates the factory: rollback state (the floor and last trusted root of each collection) in files under
+    /// <c>&lt;state directory&gt;/notaryv1</c> when <paramref name="state"/> names a directory (<see cref="FileTrustStateStore"/>,
+    /// survives restarts), else in memory (<see cref="InMemoryTrustStateStore"/>, for the life of the process).</summary>
+    public NotaryV1ValidatorFactory(
+        IAuthenticatedServerClientFactory clients, TimeProvider time, ILoggerFactory? loggers = null, ValidatorStateOptions? state = null)
+        : this(clients, time, CreateStore(state), DefaultTimeout)
     {
         _logger = loggers?.CreateLogger<NotaryTrustVerifier>();
     }
@@ -46,6 +49,9 @@ public sealed class NotaryV1ValidatorFactory
         _cache = cache ?? new NotaryTrustCache();
         _timeout = timeout;
     }
+
+    /// <summary>Where rollback state is kept.</summary>
+    internal ITrustStateStore Store => _store;
 
     /// <summary>The verified trust data every validator of this factory shares.</summary>
     internal NotaryTrustCache Cache => _cache;
@@ -89,4 +95,9 @@ public sealed class NotaryV1ValidatorFactory
 
         return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache, logger: _logger), _time, _timeout);
     }
+
+    private static ITrustStateStore CreateStore(ValidatorStateOptions? state) =>
+        state?.Directory is { Length: > 0 } directory
+            ? new FileTrustStateStore(Path.Combine(directory, NotaryV1ValidatorType.TypeName))
+            : new InMemoryTrustStateStore();
 }

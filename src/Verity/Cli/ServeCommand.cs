@@ -37,10 +37,14 @@ internal static class ServeCommand
         {
             Description = "The API server to read owners, namespaces and secrets from and write policy reports to; default: the in-cluster service account, else KUBECONFIG or ~/.kube/config",
         };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir")
+        {
+            Description = "Where validators keep state across restarts (notaryv1: each collection's rollback floor and last trusted root, under <dir>/notaryv1/); default: in memory, forgotten on restart",
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -77,6 +81,7 @@ internal static class ServeCommand
                 SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
                 SecretsNamespace = parse.GetValue(secretsNamespace),
                 Kubeconfig = parse.GetValue(kubeconfig)?.FullName,
+                StateDirectory = parse.GetValue(stateDir)?.FullName,
             };
             WebApplication app;
             try

@@ -29,6 +29,8 @@ internal sealed record ServeOptions
 
     /// <summary>A kubeconfig file for the API server; default: the in-cluster service account, else <c>KUBECONFIG</c> or <c>~/.kube/config</c>.</summary>
     public string? Kubeconfig { get; init; }
+    /// <summary>Where validators keep state across restarts (notaryv1: rollback floors and trusted roots); null keeps it in memory.</summary>
+    public string? StateDirectory { get; init; }
 
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Verity.Admission;
 using Verity.Core.Configuration;
+using Verity.Core.Validation;
 using Verity.Logging;
 using Verity.Reports;
 
@@ -39,6 +40,11 @@ internal static class WebhookHost
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<k8s.IKubernetes>(_ =>
                 new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))));
+        }
+
+        if (options.StateDirectory is { Length: > 0 } stateDirectory)
+        {
+            builder.Services.AddSingleton(new ValidatorStateOptions { Directory = stateDirectory });
         }
 
         if (options.SecretsNamespace is { Length: > 0 } secretsNamespace)

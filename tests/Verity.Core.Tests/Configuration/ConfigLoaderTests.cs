@@ -319,6 +319,8 @@ public sealed class ConfigLoaderTests
     [InlineData("key-and-keyless", "key: k8s://a/b\n        keyless: {issuer: i, subject: s}", "needs exactly one of key or keyless")]
     [InlineData("issuer-and-regex", "keyless: {issuer: i, issuerRegex: j, subject: s}", "issuer and issuerRegex cannot both be set")]
     [InlineData("bad-regex", "keyless: {issuer: i, subjectRegex: \"(\"}", "not a valid regular expression")]
+    [InlineData("unbalanced-subject-regex-escaping-the-anchors", "keyless: {issuer: i, subjectRegex: \"a)|(.*\"}", "not a valid regular expression")]
+    [InlineData("unbalanced-issuer-regex-escaping-the-anchors", "keyless: {issuerRegex: \"x)|(.*\", subject: s}", "not a valid regular expression")]
     public void Parse_InvalidCosignTrustRoot_SaysWhy(string id, string body, string reason)
     {
         var yaml = $"""
@@ -335,6 +337,36 @@ public sealed class ConfigLoaderTests
             """;
         var error = Assert.Throws<ConfigurationException>(() => Parse(yaml));
         Assert.True(error.Message.Contains(reason, StringComparison.Ordinal), $"{id}: {error.Message}");
+    }
+
+    [Fact]
+    public void Parse_FulcioCertWithOnlyAnIntermediate_IsRefusedSayingARootIsNeeded()
+    {
+        using var rootKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var intermediateKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var rootRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=fulcio root", rootKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
+        using var intermediate = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=fulcio intermediate", intermediateKey, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .Create(root, now.AddDays(-1), now.AddMonths(6), [1, 2, 3, 4]);
+        var pem = System.Security.Cryptography.PemEncoding.WriteString("CERTIFICATE", intermediate.RawData).Replace("\n", "\\n", StringComparison.Ordinal);
+        var yaml = $"""
+            validators:
+              - name: default
+                type: cosign
+                host:
+                  fulcioCert: "{pem}"
+                trustRoots:
+                  - name: r
+                    keyless:
+                      issuer: i
+                      subject: s
+            policy:
+              - pattern: "*"
+            """;
+        var error = Assert.Throws<ConfigurationException>(() => Parse(yaml));
+        Assert.Contains("holds no root certificate, only intermediates; add the self-signed Fulcio root", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

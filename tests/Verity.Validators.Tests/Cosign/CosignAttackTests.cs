@@ -189,6 +189,19 @@ public sealed class CosignAttackTests : IDisposable
     }
 
     [Fact]
+    public void HugeIntegratedTime_OneBadSignature_RejectsOnlyThatSignatureWithItsReason()
+    {
+        // An integration time past year 9999 used to throw before the SET check and turn the image into an internal error.
+        var image = TestSigstore.RandomImage();
+        var bad = _sigstore.KeylessLayer(image, Workflow);
+        var good = _sigstore.KeylessLayer(image, Workflow);
+        var badLayer = WithBundle(bad, bad.Entry with { IntegratedTime = long.MaxValue });
+
+        Assert.Contains($"its integration time {long.MaxValue} is not a time", CosignRun.AssertDenied(Run(image, [badLayer])), StringComparison.Ordinal);
+        CosignRun.AssertTrusted(Run(image, [badLayer, good.Layer]));
+    }
+
+    [Fact]
     public void ForgedSignedEntryTimestamp_EntryOfAnotherSignature_Denied()
     {
         var image = TestSigstore.RandomImage();

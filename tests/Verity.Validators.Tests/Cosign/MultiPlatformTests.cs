@@ -87,6 +87,20 @@ public sealed class MultiPlatformTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_AttestationManifestNamingRealPlatform_IsNotSkipped()
+    {
+        // The annotation is the registry's word: an unsigned linux/amd64 image annotated as an attestation manifest must
+        // still be checked, else it is admitted through a signed arm64 sibling.
+        var arm64 = SignedImage("arm64", sign: true);
+        var amd64 = SignedImage("amd64", sign: false);
+        Digest.Parse(CosignPush.Index(_registry, Repo, "1.0", ("linux/arm64", arm64.ToString(), null), ("linux/amd64", amd64.ToString(), "attestation-manifest")));
+
+        var outcome = await Validator().ValidateAsync(Ref(), Rule(acceptSignedPlatforms: true), Ct);
+
+        Assert.Contains("and its platform manifest linux/amd64 is not trusted either", Outcome.Denied(outcome), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PlatformManifestByItsOwnDigest_SignedItself_Trusted()
     {
         PushIndex(signAmd64: true, signArm64: true);

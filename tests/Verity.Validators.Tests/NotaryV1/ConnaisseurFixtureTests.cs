@@ -43,7 +43,12 @@ public sealed class ConnaisseurFixtureTests
 
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly TufVerificationOptions ConnaisseurCompatible = new() { CompareListedLengths = false };
+    // Connaisseur's fixture roots are not bound to the GUNs its tests use (their certificates name securesystems.de, or
+    // docker.io/phbelitz/… where the tests ask for docker.io/library/…): Connaisseur does not check the binding, Verity
+    // does (Notary's client's rule), so replaying Connaisseur's verdicts needs the binding off.
+    private static readonly TufVerificationOptions ConnaisseurCompatible = new() { CompareListedLengths = false, AllowRootCertificateForOtherCollectionUnsafe = true };
+
+    private static readonly TufVerificationOptions StrictButUnbound = TufVerificationOptions.Default with { AllowRootCertificateForOtherCollectionUnsafe = true };
 
     /// <summary>TestValidateImage, case by case (case 6, an unknown trust-root name, and case 16, a DER key in the
     /// configuration, are decided by the configuration loader before any trust data is read).</summary>
@@ -111,8 +116,19 @@ public sealed class ConnaisseurFixtureTests
     [InlineData("edge-case-image", "snapshot is 683 bytes long, but timestamp lists 1278")]
     public async Task Verify_FixtureWithStaleListedLength_DeniedByDefault(string repository, string reason)
     {
-        var outcome = await Verify(repository, "sign", null, "", ConnaisseurTrustData.NeverExpireKey, TufVerificationOptions.Default);
+        var outcome = await Verify(repository, "sign", null, "", ConnaisseurTrustData.NeverExpireKey, StrictButUnbound);
         AssertOutcome(outcome, null, reason);
+    }
+
+    [Theory]
+    [InlineData("never-expire-image", "a certificate for \"securesystems.de\"")]
+    [InlineData("sample-image", "a certificate for \"docker.io/phbelitz/sample-image\"")]
+    public async Task Verify_GunSwap_FixtureRootIssuedForAnotherCollection_IsDenied(string repository, string names)
+    {
+        // The fixtures' roots name another collection than the one asked for: Notary's client refuses them, so does Verity.
+        var key = repository == "sample-image" ? new PublicKeyTrustRoot("phbelitz", VerificationKey.Parse(SampleImageRootKey)) : ConnaisseurTrustData.NeverExpireKey;
+        var outcome = await Verify(repository, "sign", null, "", key, TufVerificationOptions.Default, new DateTimeOffset(2019, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        AssertOutcome(outcome, null, $"root of \"docker.io/library/{repository}\" has no root certificate issued for \"docker.io/library/{repository}\" (its root keys: {names})");
     }
 
     [Theory]
@@ -124,7 +140,7 @@ public sealed class ConnaisseurFixtureTests
     {
         // alice-image and sample-image expired in 2019; as of mid-2019 they verify completely (lengths included).
         var key = new PublicKeyTrustRoot("phbelitz", VerificationKey.Parse(SampleImageRootKey));
-        var outcome = await Verify(repository, tag, null, delegations, key, TufVerificationOptions.Default, new DateTimeOffset(2019, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        var outcome = await Verify(repository, tag, null, delegations, key, StrictButUnbound, new DateTimeOffset(2019, 6, 1, 0, 0, 0, TimeSpan.Zero));
         AssertOutcome(outcome, digest, null);
     }
 
@@ -134,7 +150,7 @@ public sealed class ConnaisseurFixtureTests
     public async Task Verify_ExpiredRepository_Denies(string repository, string reason)
     {
         var key = new PublicKeyTrustRoot("phbelitz", VerificationKey.Parse(SampleImageRootKey));
-        var outcome = await Verify(repository, "sign", null, "", key, TufVerificationOptions.Default);
+        var outcome = await Verify(repository, "sign", null, "", key, StrictButUnbound);
         AssertOutcome(outcome, null, reason);
     }
 
@@ -178,12 +194,12 @@ public sealed class ConnaisseurFixtureTests
         var bytes = ConnaisseurTrustData.Served(file.Split('/'));
         if (reason is null)
         {
-            var set = TrustedMetadataSet.LoadPinnedRoot("docker.io/library/x", bytes, pinned, Now);
+            var set = TrustedMetadataSet.LoadPinnedRoot("docker.io/library/x", bytes, pinned, Now, options: StrictButUnbound);
             Assert.Equal(1, set.Root.Version);
         }
         else
         {
-            var e = Assert.Throws<UnsignedMetadataException>(() => TrustedMetadataSet.LoadPinnedRoot("docker.io/library/x", bytes, pinned, Now));
+            var e = Assert.Throws<UnsignedMetadataException>(() => TrustedMetadataSet.LoadPinnedRoot("docker.io/library/x", bytes, pinned, Now, options: StrictButUnbound));
             Assert.Equal(reason, e.Message);
         }
     }
@@ -193,7 +209,7 @@ public sealed class ConnaisseurFixtureTests
     {
         // repo_test.go TestValidateRoot case 3: 01_expired_root.json expired in 1990.
         var set = TrustedMetadataSet.LoadPinnedRoot(
-            "docker.io/library/x", ConnaisseurTrustData.Served("01_expired_root.json"), [ConnaisseurTrustData.NeverExpireKey], Now);
+            "docker.io/library/x", ConnaisseurTrustData.Served("01_expired_root.json"), [ConnaisseurTrustData.NeverExpireKey], Now, options: StrictButUnbound);
         var e = Assert.Throws<ExpiredMetadataException>(() => set.UpdateTimestamp(ConnaisseurTrustData.Served("never-expire-image", "timestamp.json")));
         Assert.StartsWith("root of \"docker.io/library/x\" expired at 1990-01-01T12:12:13Z", e.Message, StringComparison.Ordinal);
     }

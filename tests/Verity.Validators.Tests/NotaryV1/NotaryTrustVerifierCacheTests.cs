@@ -283,7 +283,7 @@ public sealed class NotaryTrustVerifierCacheTests : IDisposable
         // The rule still pins the old root key, which signed the new root too.
         AssertTrusted(await Verify(rotated, pinned: [oldRootKey.AsTrustRoot("default")]), _signed);
         Assert.Equal(["root", "snapshot", "timestamp"], Requested());
-        Assert.Equal(2, (await _store.GetVersionsAsync(ForgedCollection.Gun, Ct))[TufRoles.Root]);
+        Assert.Equal(2, (await _store.GetAsync(new TrustStateKey(string.Empty, ForgedCollection.Gun), Ct)).Versions[TufRoles.Root]);
         oldRootKey.Dispose();
     }
 
@@ -305,17 +305,38 @@ public sealed class NotaryTrustVerifierCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task Verify_RootSkippingAVersion_IsDecidedByTheFullVerification()
+    public async Task Verify_RootRotationSkip_VersionThreeWithoutVersionTwo_IsDeniedByTheFullVerificationToo()
     {
-        // Not a valid rotation from the kept root (TUF: version + 1), so the verdict is the one without the cache:
-        // root signed by the pinned key and by its own threshold is trusted, as Connaisseur trusts it.
+        // Not a valid rotation from the kept root (TUF: version + 1), and the full verification that follows walks from
+        // the last trusted root too (TUF §5.3): without 2.root.json on the server, version 3 is never reached. (Before,
+        // the full verification trusted any root the pinned key and its own threshold signed, as Connaisseur does.)
         var files = _collection.Build();
         AssertTrusted(await Verify(files), _signed);
         _collection.Versions[TufRoles.Root] = 3;
         Requested();
 
-        AssertTrusted(await Verify(_collection.Resign(files, TufRoles.Root, TufRoles.Snapshot, TufRoles.Timestamp)), _signed);
-        Assert.Equal(["root", "root", "snapshot", "snapshot", "targets", "timestamp", "timestamp"], Requested());
+        AssertDenied(
+            await Verify(_collection.Resign(files, TufRoles.Root, TufRoles.Snapshot, TufRoles.Timestamp)),
+            $"root of \"{ForgedCollection.Gun}\" went from version 1 to 3, but the server has no 2.root.json");
+        Assert.Equal(["2.root", "root", "root", "snapshot", "snapshot", "targets", "timestamp", "timestamp"], Requested());
+    }
+
+    [Fact]
+    public async Task Verify_SameHostOtherServerUrl_KeepsItsOwnTrustDataAndRollbackFloor()
+    {
+        // Two Notary servers behind one host and port (another path): what one served sets neither the kept trust data
+        // nor the rollback floor of the other.
+        _collection.Versions[TufRoles.Targets] = 5;
+        var first = _collection.Build();
+        AssertTrusted(await _verifier.VerifyAsync(Request() with { ServerUrl = "https://notary.example:4443/a/" }, ForgedCollection.Serve(first, _requested), Ct), _signed);
+        Requested();
+
+        _collection.Versions[TufRoles.Targets] = 1;
+        var second = _collection.Build();
+        AssertTrusted(await _verifier.VerifyAsync(Request() with { ServerUrl = "https://notary.example:4443/b/" }, ForgedCollection.Serve(second, _requested), Ct), _signed);
+        Assert.Equal(["root", "snapshot", "targets", "timestamp"], Requested());
+        Assert.Equal(5, (await _store.GetAsync(new TrustStateKey("https://notary.example:4443/a/", ForgedCollection.Gun), Ct)).Versions[TufRoles.Targets]);
+        Assert.Equal(1, (await _store.GetAsync(new TrustStateKey("https://notary.example:4443/b/", ForgedCollection.Gun), Ct)).Versions[TufRoles.Targets]);
     }
 
     [Fact]

@@ -35,6 +35,15 @@ internal sealed class TestKey : IDisposable
         return new TestKey(ecdsa, "ecdsa", ecdsa.ExportSubjectPublicKeyInfo());
     }
 
+    /// <summary>A P-256 key with explicit curve parameters listed as <c>ecdsa</c> (RFC 5480 forbids the form).</summary>
+    public static TestKey CreateWithExplicitCurve()
+    {
+        using var named = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportParameters(named.ExportExplicitParameters(true));
+        return new TestKey(ecdsa, "ecdsa", ecdsa.ExportSubjectPublicKeyInfo());
+    }
+
     /// <summary>A P-256 key listed as <c>ecdsa-x509</c> (a PEM self-signed certificate), as Notary lists root keys.</summary>
     public static TestKey CreateX509(string commonName)
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Verity.Validators.Cosign.Evidence;
 using System.Collections.Immutable;
 using Verity.Core.Images;
@@ -69,11 +70,25 @@ internal sealed class CosignImageVerifier
             {
                 verdicts.Add(entity is null
                     ? new RejectedSignature(root.Name, source, $"the signature cannot be read: {error}")
-                    : _verifier.Verify(entity, root, image, options));
+                    : VerifyOne(entity, root, image, options));
             }
         }
 
         return new CosignImageReport { Image = image, SignatureCount = evidence.Count, Verdicts = verdicts.ToImmutable() };
+    }
+
+    /// <summary>One signature against one root: a signature whose content makes a check fail unexpectedly is rejected
+    /// with the reason, and the next one is still tried (one bad signature never turns the image into an internal error).</summary>
+    private SignatureVerdict VerifyOne(SignedEntity entity, TrustRoot root, Digest image, CosignVerificationOptions options)
+    {
+        try
+        {
+            return _verifier.Verify(entity, root, image, options);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException or OverflowException or InvalidOperationException)
+        {
+            return new RejectedSignature(root.Name, entity.Source, $"the signature cannot be checked: {e.Message}");
+        }
     }
 
     private IEnumerable<(SignedEntity? Entity, string Source, string? Error)> ReadAll(CosignEvidence evidence)

@@ -30,6 +30,8 @@ namespace Verity.Validators.Cosign.Verification;
 /// </remarks>
 internal static class TransparencyLogVerifier
 {
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <summary>Checks <paramref name="entry"/> against the signature in <paramref name="entity"/>.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="entity">The signature it should log.</param>
@@ -60,6 +62,11 @@ internal static class TransparencyLogVerifier
         DateTimeOffset? integrated = null;
         if (entry.HasPromise)
         {
+            if (entry.IntegratedTime < 0 || entry.IntegratedTime > MaxUnixSeconds)
+            {
+                return LogEntryCheck.Failed(entry, $"its integration time {entry.IntegratedTime} is not a time");
+            }
+
             var time = DateTimeOffset.FromUnixTimeSeconds(entry.IntegratedTime);
             if (!log.Validity.Contains(time))
             {

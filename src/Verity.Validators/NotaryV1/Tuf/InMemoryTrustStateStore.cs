@@ -1,46 +1,33 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 
 namespace Verity.Validators.NotaryV1.Tuf;
 
 /// <summary>An <see cref="ITrustStateStore"/> in process memory: rollback protection for the life of the process.</summary>
 /// <remarks>
-/// Grows with the number of distinct collections validated (a few hundred bytes each). A restarted process
-/// starts empty and accepts whatever validly signed version it sees first.
+/// Grows with the number of distinct collections validated (a few hundred bytes each, plus the last trusted root, a few
+/// KiB). A restarted process starts empty and accepts whatever validly signed version, and root, it sees first.
 /// </remarks>
 internal sealed class InMemoryTrustStateStore : ITrustStateStore
 {
-    private readonly ConcurrentDictionary<string, ImmutableDictionary<string, long>> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TrustStateKey, TrustState> _states = new();
 
     /// <inheritdoc/>
-    public ValueTask<ImmutableDictionary<string, long>> GetVersionsAsync(string gun, CancellationToken cancellationToken)
+    public ValueTask<TrustState> GetAsync(TrustStateKey key, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(gun);
-        return ValueTask.FromResult(_versions.GetValueOrDefault(gun) ?? ImmutableDictionary<string, long>.Empty);
+        ArgumentNullException.ThrowIfNull(key.Gun);
+        return ValueTask.FromResult(_states.GetValueOrDefault(key) ?? TrustState.Empty);
     }
 
     /// <inheritdoc/>
-    public ValueTask RecordVersionsAsync(string gun, IReadOnlyDictionary<string, long> versions, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(TrustStateKey key, IReadOnlyDictionary<string, long> versions, ReadOnlyMemory<byte>? trustedRoot, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(gun);
+        ArgumentNullException.ThrowIfNull(key.Gun);
         ArgumentNullException.ThrowIfNull(versions);
-        _versions.AddOrUpdate(
-            gun,
-            static (_, add) => add.ToImmutableDictionary(StringComparer.Ordinal),
-            static (_, current, add) =>
-            {
-                var merged = current.ToBuilder();
-                foreach (var (role, version) in add)
-                {
-                    if (!merged.TryGetValue(role, out var known) || version > known)
-                    {
-                        merged[role] = version;
-                    }
-                }
-
-                return merged.ToImmutable();
-            },
-            versions);
+        _states.AddOrUpdate(
+            key,
+            static (_, add) => TrustState.Empty.Merge(add.Versions, add.Root),
+            static (_, current, add) => current.Merge(add.Versions, add.Root),
+            (Versions: versions, Root: trustedRoot));
         return ValueTask.CompletedTask;
     }
 }

@@ -184,8 +184,9 @@ internal static partial class MetadataReader
     {
         try
         {
-            using var document = JsonDocument.Parse(bytes, MetadataJson.DocumentOptions);
+            using var document = ParseDocument(bytes, role);
             var root = document.RootElement;
+            RequireUnicode(root, role);
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new MalformedMetadataException($"{role} is not a JSON object");
@@ -249,6 +250,64 @@ internal static partial class MetadataReader
         catch (JsonException e)
         {
             throw new MalformedMetadataException($"{role} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    private static JsonDocument ParseDocument(ReadOnlyMemory<byte> bytes, string role)
+    {
+        try
+        {
+            return JsonDocument.Parse(bytes, MetadataJson.DocumentOptions);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-member check unescapes member names, and throws this for a lone UTF-16 surrogate.
+            throw new MalformedMetadataException($"{role} contains a string that is not valid Unicode (a lone UTF-16 surrogate)", e);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a document with a member name or string that is not valid Unicode (a lone UTF-16 surrogate escape such
+    /// as <c>"\ud800"</c> is valid JSON text), before anything reads it: <see cref="JsonElement.GetString"/> and
+    /// <see cref="JsonProperty.Name"/> would throw <see cref="InvalidOperationException"/> wherever they met it.
+    /// </summary>
+    /// <exception cref="MalformedMetadataException">A name or string is not valid Unicode.</exception>
+    private static void RequireUnicode(JsonElement element, string role)
+    {
+        try
+        {
+            Walk(element);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new MalformedMetadataException($"{role} contains a string that is not valid Unicode (a lone UTF-16 surrogate)", e);
+        }
+
+        static void Walk(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Walk(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Walk(item);
+                    }
+
+                    break;
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                default:
+                    break;
+            }
         }
     }
 

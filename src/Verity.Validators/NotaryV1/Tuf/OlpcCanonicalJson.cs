@@ -54,6 +54,11 @@ internal static class OlpcCanonicalJson
         {
             throw new FormatException($"the text is not JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Thrown by the parser's duplicate-member check when a member name is a lone UTF-16 surrogate.
+            throw new FormatException("a member name is not valid Unicode", e);
+        }
     }
 
     /// <summary>Appends the canonical form of <paramref name="element"/> to <paramref name="output"/>.</summary>
@@ -118,7 +123,7 @@ internal static class OlpcCanonicalJson
         var members = new List<(byte[] Name, JsonElement Value)>();
         foreach (var property in element.EnumerateObject())
         {
-            members.Add((Utf8(property.Name), property.Value));
+            members.Add((Utf8(ReadName(property)), property.Value));
         }
 
         members.Sort(static (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
@@ -184,6 +189,18 @@ internal static class OlpcCanonicalJson
         Span<byte> digits = stackalloc byte[24];
         ((long)value).TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
         output.Write(digits[..written]);
+    }
+
+    private static string ReadName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException("a member name is not valid Unicode", e);
+        }
     }
 
     private static string ReadString(JsonElement element)

@@ -81,7 +81,10 @@ internal sealed class TrustedMetadataSet
     /// <summary>The trusted top-level targets, once loaded.</summary>
     public TargetsMetadata? Targets => _targets.GetValueOrDefault(TufRoles.Targets);
 
-    /// <summary>The version of every role loaded so far, for <see cref="ITrustStateStore.RecordVersionsAsync"/>.</summary>
+    /// <summary><c>root.json</c> as served, of the trusted <see cref="Root"/>.</summary>
+    public ReadOnlyMemory<byte> RootBytes => _rootBytes;
+
+    /// <summary>The version of every role loaded so far, for <see cref="ITrustStateStore.RecordAsync"/>.</summary>
     public ImmutableDictionary<string, long> Versions
     {
         get
@@ -138,7 +141,7 @@ internal sealed class TrustedMetadataSet
         var root = MetadataReader.ReadRoot(rootBytes);
         RequirePinnedSignatures(root, pinnedKeys);
         var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
-        root.RoleFor(TufRoles.Root).Verify(root);
+        set.RootRoleOf(root).Verify(root);
         set.CheckRollback(TufRoles.Root, root.Version);
         return set;
     }
@@ -158,8 +161,9 @@ internal sealed class TrustedMetadataSet
     {
         ArgumentNullException.ThrowIfNull(gun);
         var root = MetadataReader.ReadRoot(rootBytes);
-        root.RoleFor(TufRoles.Root).Verify(root);
-        return new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
+        var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
+        set.RootRoleOf(root).Verify(root);
+        return set;
     }
 
     /// <summary>
@@ -231,7 +235,7 @@ internal sealed class TrustedMetadataSet
             RequirePinnedSignatures(newRoot, pinnedKeys);
         }
 
-        var trustedRootRole = Root.RoleFor(TufRoles.Root);
+        var trustedRootRole = RootRoleOf(Root);
         try
         {
             trustedRootRole.Verify(newRoot);
@@ -242,7 +246,7 @@ internal sealed class TrustedMetadataSet
                 $"root version {newRoot.Version} is not signed by the keys of trusted root version {Root.Version}: {e.Message}", e);
         }
 
-        newRoot.RoleFor(TufRoles.Root).Verify(newRoot);
+        RootRoleOf(newRoot).Verify(newRoot);
         if (newRoot.Version != Root.Version + 1)
         {
             throw new BadVersionNumberException(
@@ -512,6 +516,37 @@ internal sealed class TrustedMetadataSet
                 throw new UnsignedMetadataException($"root is not signed by trust root \"{pinned.Name}\"");
             }
         }
+    }
+
+    /// <summary>
+    /// The keys of <paramref name="root"/>'s own <c>root</c> role that may sign a root of this collection: as Notary's
+    /// client (<c>trustpinning.ValidateRoot</c>), only certificates (<c>ecdsa-x509</c>, <c>rsa-x509</c>) whose subject
+    /// CN is the GUN. This binds root to one collection: trust data published for collection A, signed with a pinned
+    /// key that also signs collection B, does not verify as B's.
+    /// </summary>
+    /// <exception cref="UnsignedMetadataException">No key of the root role is a certificate issued for the GUN.</exception>
+    private SigningRole RootRoleOf(RootMetadata root)
+    {
+        var role = root.RoleFor(TufRoles.Root);
+        if (_options.AllowRootCertificateForOtherCollectionUnsafe)
+        {
+            return role;
+        }
+
+        var bound = role.Keys.Where(k => k.Value.IsCertificate && string.Equals(k.Value.CertificateCommonName, Gun, StringComparison.Ordinal))
+            .ToImmutableDictionary(StringComparer.Ordinal);
+        if (bound.IsEmpty)
+        {
+            var names = role.Keys.Values.Select(k => k.IsCertificate
+                    ? k.CertificateCommonName is { } cn ? $"a certificate for \"{cn}\"" : "a certificate without one common name"
+                    : $"an {k.KeyType} key")
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal);
+            throw new UnsignedMetadataException(
+                $"root of \"{Gun}\" has no root certificate issued for \"{Gun}\" (its root keys: {string.Join(", ", names)}); trust data of another collection is not accepted");
+        }
+
+        return role with { Keys = bound };
     }
 
     private void LoadSnapshot(SnapshotMetadata snapshot, SigningRole signingRole, bool checkRootHash)

@@ -25,7 +25,7 @@ namespace Verity.Validators.NotaryV1.Tuf;
 /// </remarks>
 internal sealed class TufKey
 {
-    private readonly Lazy<(VerificationKey? Key, string? Problem)> _parsed;
+    private readonly Lazy<(VerificationKey? Key, string? Problem, string? CommonName)> _parsed;
 
     private TufKey(string keyType, byte[] publicBytes, string id)
     {
@@ -35,7 +35,7 @@ internal sealed class TufKey
 
         // Importing a key costs far more than reading the metadata that lists it, and most listed keys
         // (delegation keys of roles not searched) are never used: parse on first use.
-        _parsed = new(() => (TryParseKey(keyType, publicBytes, out var problem), problem), LazyThreadSafetyMode.PublicationOnly);
+        _parsed = new(() => (TryParseKey(keyType, publicBytes, out var problem, out var commonName), problem, commonName), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>The <c>keytype</c>, e.g. <c>ecdsa-x509</c>.</summary>
@@ -52,6 +52,17 @@ internal sealed class TufKey
 
     /// <summary>Why <see cref="Key"/> is null.</summary>
     public string? Problem => _parsed.Value.Problem;
+
+    /// <summary>
+    /// For an <c>ecdsa-x509</c> or <c>rsa-x509</c> key whose certificate can be used, the certificate subject's one
+    /// common name (CN); null for other key types, and for a certificate whose subject has no CN or more than one.
+    /// </summary>
+    /// <remarks>Notary's client (<c>trustpinning.ValidateRoot</c>, <c>validRootLeafCerts</c>) only counts a root
+    /// certificate whose CN is the collection's GUN, which binds the root to one collection.</remarks>
+    public string? CertificateCommonName => _parsed.Value.CommonName;
+
+    /// <summary>Whether this is an x509 key type (<c>ecdsa-x509</c>, <c>rsa-x509</c>): a key wrapped in a certificate.</summary>
+    public bool IsCertificate => KeyType is "ecdsa-x509" or "rsa-x509";
 
     /// <summary>Creates a key from its type and public bytes.</summary>
     public static TufKey Create(string keyType, byte[] publicBytes)
@@ -107,9 +118,10 @@ internal sealed class TufKey
     /// <inheritdoc/>
     public override string ToString() => $"{KeyType} key {Id}";
 
-    private static VerificationKey? TryParseKey(string keyType, byte[] publicBytes, out string? problem)
+    private static VerificationKey? TryParseKey(string keyType, byte[] publicBytes, out string? problem, out string? commonName)
     {
         VerificationKey? key;
+        commonName = null;
         switch (keyType)
         {
             case "ecdsa":
@@ -122,7 +134,7 @@ internal sealed class TufKey
                 break;
             case "ecdsa-x509":
             case "rsa-x509":
-                key = TryReadCertificateKey(publicBytes, out problem);
+                key = TryReadCertificateKey(publicBytes, out problem, out commonName);
                 if (key is null)
                 {
                     return null;
@@ -158,6 +170,7 @@ internal sealed class TufKey
         if (!keyType.StartsWith(family, StringComparison.Ordinal))
         {
             problem = $"a {keyType} key holds a {key.Algorithm} key";
+            commonName = null;
             return null;
         }
 
@@ -165,8 +178,9 @@ internal sealed class TufKey
         return key;
     }
 
-    private static VerificationKey? TryReadCertificateKey(byte[] pemBytes, out string? problem)
+    private static VerificationKey? TryReadCertificateKey(byte[] pemBytes, out string? problem, out string? commonName)
     {
+        commonName = null;
         string pem;
         try
         {
@@ -189,12 +203,45 @@ internal sealed class TufKey
         {
             using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(pem[fields.Base64Data]));
             var spki = certificate.PublicKey.ExportSubjectPublicKeyInfo();
-            return VerificationKey.TryFromSubjectPublicKeyInfo(spki, out var key, out problem) ? key : null;
+            if (!VerificationKey.TryFromSubjectPublicKeyInfo(spki, out var key, out problem))
+            {
+                return null;
+            }
+
+            commonName = SingleCommonName(certificate.SubjectName);
+            return key;
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or FormatException)
         {
             problem = $"the certificate cannot be read: {e.Message}";
             return null;
         }
+    }
+
+    /// <summary>The value of the subject's only CN attribute; null when there is none or more than one (Go's
+    /// <c>pkix.Name</c> keeps the last of several, so a name with two could be read two ways).</summary>
+    private static string? SingleCommonName(X500DistinguishedName subject)
+    {
+        string? commonName = null;
+        foreach (var rdn in subject.EnumerateRelativeDistinguishedNames())
+        {
+            if (rdn.HasMultipleElements)
+            {
+                // A multi-valued RDN may hide a CN among its elements: refuse to guess.
+                return null;
+            }
+
+            if (rdn.GetSingleElementType().Value == "2.5.4.3")
+            {
+                if (commonName is not null)
+                {
+                    return null;
+                }
+
+                commonName = rdn.GetSingleElementValue();
+            }
+        }
+
+        return commonName;
     }
 }

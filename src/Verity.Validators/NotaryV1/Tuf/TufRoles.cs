@@ -47,6 +47,20 @@ internal static partial class TufRoles
         return true;
     }
 
+    /// <summary>
+    /// The name under which Notary serves root version <paramref name="version"/>: <c>2.root</c>, fetched as
+    /// <c>2.root.json</c> (TUF §5.3.3; Notary's server keeps every root version).
+    /// </summary>
+    public static string VersionedRoot(long version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{version}.{Root}");
+
+    /// <summary>Whether <paramref name="name"/> is root or a versioned root (<see cref="VersionedRoot"/>).</summary>
+    public static bool IsRoot(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name == Root || (name.EndsWith("." + Root, StringComparison.Ordinal) && name.Length > Root.Length + 1
+            && name.AsSpan(0, name.Length - Root.Length - 1).ContainsAnyExceptInRange('0', '9') is false);
+    }
+
     /// <summary>The role that delegates to <paramref name="delegation"/>: <c>targets/a/b</c> → <c>targets/a</c>.</summary>
     public static string Parent(string delegation)
     {

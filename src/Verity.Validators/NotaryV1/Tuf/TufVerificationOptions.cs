@@ -23,4 +23,15 @@ internal sealed record TufVerificationOptions
     /// <c>targets/a/b</c> is 2). Connaisseur follows 1. Default: 4.
     /// </summary>
     public int MaxDelegationDepth { get; init; } = 4;
+
+    /// <summary>
+    /// Whether root may be signed by root keys that are not certificates issued for the collection (CN = GUN).
+    /// Default: false, as Notary's client (<c>trustpinning.ValidateRoot</c>); Connaisseur does not check it.
+    /// </summary>
+    /// <remarks>
+    /// Unsafe: with it on, trust data published for one collection verifies as that of any other collection whose root
+    /// the same pinned key signs (a GUN swap). Not reachable from configuration; it exists to replay Connaisseur's
+    /// hand-made fixtures, whose root certificates name <c>securesystems.de</c> or another repository.
+    /// </remarks>
+    public bool AllowRootCertificateForOtherCollectionUnsafe { get; init; }
 }

@@ -89,4 +89,19 @@ public sealed class MetadataReaderTests
         var e = Assert.Throws<MalformedMetadataException>(() => MetadataReader.ReadRoot(Encoding.UTF8.GetBytes(json)));
         Assert.Equal("root does not define the timestamp role", e.Message);
     }
+
+    [Theory]
+    [InlineData("target-name", "\"targets\":{\"\\ud800\":{\"hashes\":{\"sha256\":\"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"},\"length\":1}}")]
+    [InlineData("member-name", "\"targets\":{},\"\\udfff\":1")]
+    [InlineData("path", "\"targets\":{},\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"targets/a\",\"keyids\":[],\"threshold\":1,\"paths\":[\"\\ud800x\"]}]}")]
+    public void ReadTargets_LoneSurrogate_IsMalformedNotAnotherException(string id, string members)
+    {
+        // A lone UTF-16 surrogate escape is valid JSON text but no Unicode string; it used to escape as an
+        // InvalidOperationException (an internal error instead of a denial).
+        _ = id;
+        var json = "{\"signed\":{\"_type\":\"Targets\",\"version\":1,\"expires\":\"" + Expires + "\"," + members + "},\"signatures\":[]}";
+        var e = Record.Exception(() => MetadataReader.ReadTargets(Encoding.UTF8.GetBytes(json), "targets"));
+        var malformed = Assert.IsType<MalformedMetadataException>(e);
+        Assert.Contains("not valid Unicode", malformed.Message, StringComparison.Ordinal);
+    }
 }

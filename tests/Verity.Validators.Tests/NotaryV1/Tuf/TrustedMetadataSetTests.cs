@@ -186,12 +186,13 @@ public sealed class TrustedMetadataSetTests : IDisposable
     {
         var store = new InMemoryTrustStateStore();
         var ct = TestContext.Current.CancellationToken;
-        await store.RecordVersionsAsync("gun", new Dictionary<string, long> { ["root"] = 2, ["targets"] = 5 }, ct);
-        await store.RecordVersionsAsync("gun", new Dictionary<string, long> { ["root"] = 1, ["targets"] = 7, ["snapshot"] = 1 }, ct);
-        var versions = await store.GetVersionsAsync("gun", ct);
+        var gun = new TrustStateKey(string.Empty, "gun");
+        await store.RecordAsync(gun, new Dictionary<string, long> { ["root"] = 2, ["targets"] = 5 }, null, ct);
+        await store.RecordAsync(gun, new Dictionary<string, long> { ["root"] = 1, ["targets"] = 7, ["snapshot"] = 1 }, null, ct);
+        var versions = (await store.GetAsync(gun, ct)).Versions;
         Assert.Equal(2, versions["root"]);
         Assert.Equal(7, versions["targets"]);
         Assert.Equal(1, versions["snapshot"]);
-        Assert.Empty(await store.GetVersionsAsync("other", ct));
+        Assert.Empty((await store.GetAsync(new TrustStateKey(string.Empty, "other"), ct)).Versions);
     }
 }
