@@ -25,11 +25,13 @@ internal sealed class ImageVerifier
 
     private readonly ILogger<ImageVerifier> _logger;
     private readonly VerdictCache _cache;
+    private readonly VerificationFlights _flights;
 
-    public ImageVerifier(ILogger<ImageVerifier> logger, VerdictCache cache)
+    public ImageVerifier(ILogger<ImageVerifier> logger, VerdictCache cache, VerificationFlights flights)
     {
         _logger = logger;
         _cache = cache;
+        _flights = flights;
     }
 
     /// <param name="image">The image exactly as written.</param>
@@ -97,7 +99,10 @@ internal sealed class ImageVerifier
         ValidationOutcome outcome;
         try
         {
-            outcome = await validator.ValidateAsync(reference, rule.Options, cancellationToken);
+            // Identical concurrent verifications (same configuration, rule, validator and image) share one flight.
+            outcome = validator.IsCacheable
+                ? await _flights.RunAsync(key, token => validator.ValidateAsync(reference, rule.Options, token), cancellationToken)
+                : await validator.ValidateAsync(reference, rule.Options, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

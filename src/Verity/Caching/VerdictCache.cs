@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using BitFaster.Caching.Lru;
 using Verity.Core.Validation;
 
 namespace Verity.Caching;
@@ -13,8 +13,13 @@ namespace Verity.Caching;
 /// names the configuration generation, the rule and the validator, so a reload or a policy change never
 /// serves an old verdict. Only outcomes are cached — trusted digests, and denials when
 /// <c>cacheErrors</c> is on — never failures to get the evidence (registry down, timeouts), which are
-/// transient. The cache holds at most <see cref="Capacity"/> entries; when full, expired entries are
-/// dropped and, if that is not enough, new verdicts are simply not cached.
+/// transient.
+/// </para>
+/// <para>
+/// The cache is a bounded LRU (BitFaster's <see cref="ConcurrentLru{K, V}"/>, lock-free reads) of at most
+/// <see cref="Capacity"/> entries: when full, the least recently used entry makes room, so a cluster with more
+/// distinct images than that keeps caching the ones in use rather than refusing new ones. An entry past its
+/// lifetime is never served and is removed when met.
 /// </para>
 /// </remarks>
 internal sealed class VerdictCache
@@ -22,12 +27,18 @@ internal sealed class VerdictCache
     /// <summary>The most entries held.</summary>
     public const int Capacity = 10_000;
 
-    private readonly ConcurrentDictionary<VerdictKey, Entry> _entries = new();
+    private readonly ConcurrentLru<VerdictKey, Entry> _entries;
     private readonly TimeProvider _time;
 
     public VerdictCache(TimeProvider time)
+        : this(time, Capacity)
+    {
+    }
+
+    internal VerdictCache(TimeProvider time, int capacity)
     {
         _time = time;
+        _entries = new ConcurrentLru<VerdictKey, Entry>(capacity);
     }
 
     /// <summary>The number of entries, expired or not.</summary>
@@ -35,7 +46,7 @@ internal sealed class VerdictCache
 
     public bool TryGet(VerdictKey key, out ValidationOutcome outcome)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        if (_entries.TryGet(key, out var entry))
         {
             if (entry.Expires > _time.GetUtcNow())
             {
@@ -43,7 +54,7 @@ internal sealed class VerdictCache
                 return true;
             }
 
-            _entries.TryRemove(new KeyValuePair<VerdictKey, Entry>(key, entry));
+            _entries.TryRemove(key);
         }
 
         outcome = null!;
@@ -57,24 +68,7 @@ internal sealed class VerdictCache
             return;
         }
 
-        if (_entries.Count >= Capacity && !_entries.ContainsKey(key))
-        {
-            var now = _time.GetUtcNow();
-            foreach (var (expiredKey, entry) in _entries)
-            {
-                if (entry.Expires <= now)
-                {
-                    _entries.TryRemove(new KeyValuePair<VerdictKey, Entry>(expiredKey, entry));
-                }
-            }
-
-            if (_entries.Count >= Capacity)
-            {
-                return;
-            }
-        }
-
-        _entries[key] = new Entry(outcome, _time.GetUtcNow() + lifetime);
+        _entries.AddOrUpdate(key, new Entry(outcome, _time.GetUtcNow() + lifetime));
     }
 
     private sealed record Entry(ValidationOutcome Outcome, DateTimeOffset Expires);

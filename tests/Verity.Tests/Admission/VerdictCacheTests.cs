@@ -125,22 +125,44 @@ public sealed class VerdictCacheTests
     }
 
     [Fact]
-    public void Cache_WhenFull_DropsExpiredEntriesAndOtherwiseStopsCaching()
+    public void Cache_WhenFull_EvictsTheLeastRecentlyUsedInsteadOfRefusingNewVerdicts()
+    {
+        var time = new FakeTimeProvider();
+        var cache = new VerdictCache(time, capacity: 300);
+        var outcome = new ValidationOutcome.Denied("no");
+        for (int i = 0; i < 300; i++)
+        {
+            cache.Set(new VerdictKey(1, 0, "v", "image" + i), outcome, TimeSpan.FromSeconds(60));
+        }
+
+        // image0 stays in use; everything else is cold.
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "image0"), out _));
+        }
+
+        for (int i = 0; i < 300; i++)
+        {
+            cache.Set(new VerdictKey(1, 0, "v", "new" + i), outcome, TimeSpan.FromSeconds(60));
+            Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "image0"), out _));
+        }
+
+        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "new299"), out _));
+        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "image0"), out _));
+        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "image1"), out _));
+        Assert.InRange(cache.Count, 1, 300);
+    }
+
+    [Fact]
+    public void Cache_ExpiredEntry_IsNeverServed()
     {
         var time = new FakeTimeProvider();
         var cache = new VerdictCache(time);
-        var outcome = new ValidationOutcome.Denied("no");
-        for (int i = 0; i < VerdictCache.Capacity; i++)
-        {
-            cache.Set(new VerdictKey(1, 0, "v", "image" + i), outcome, TimeSpan.FromSeconds(i < 10 ? 1 : 60));
-        }
+        cache.Set(new VerdictKey(1, 0, "v", "image"), new ValidationOutcome.Denied("no"), TimeSpan.FromSeconds(30));
 
-        cache.Set(new VerdictKey(1, 0, "v", "full"), outcome, TimeSpan.FromSeconds(60));
-        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "full"), out _));
+        time.Advance(TimeSpan.FromSeconds(31));
 
-        time.Advance(TimeSpan.FromSeconds(2));
-        cache.Set(new VerdictKey(1, 0, "v", "after-expiry"), outcome, TimeSpan.FromSeconds(60));
-        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "after-expiry"), out _));
-        Assert.Equal(VerdictCache.Capacity - 9, cache.Count);
+        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "image"), out _));
+        Assert.Equal(0, cache.Count);
     }
 }
