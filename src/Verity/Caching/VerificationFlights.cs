@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Verity.Admission;
 using Verity.Core.Validation;
 
 namespace Verity.Caching;
@@ -9,12 +8,13 @@ namespace Verity.Caching;
 /// scaled-up Deployment arriving at once cost one validation, not one each.
 /// </summary>
 /// <remarks>
-/// The shared verification runs under its own deadline (<see cref="AdmissionOptions.Timeout"/>), not under any one
+/// The shared verification runs under its own deadline (<paramref name="timeout"/>, the admission deadline), not under any one
 /// waiter's: a waiter that gives up (its request's deadline, a closed connection) stops waiting, and the others
 /// still get the result. A flight is forgotten as soon as it ends, so an exception reaches the waiters of that flight
 /// only and is never reused; outcomes are kept by the <see cref="VerdictCache"/>, not here.
 /// </remarks>
-internal sealed class VerificationFlights(AdmissionOptions options)
+/// <param name="timeout">How long one shared verification may take.</param>
+internal sealed class VerificationFlights(TimeSpan timeout)
 {
     private readonly ConcurrentDictionary<VerdictKey, Task<ValidationOutcome>> _flights = new();
 
@@ -45,14 +45,14 @@ internal sealed class VerificationFlights(AdmissionOptions options)
 
     private async Task FlyAsync(VerdictKey key, Func<CancellationToken, ValueTask<ValidationOutcome>> verify, TaskCompletionSource<ValidationOutcome> result)
     {
-        using var deadline = new CancellationTokenSource(options.Timeout);
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
             result.SetResult(await verify(deadline.Token));
         }
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
         {
-            result.SetException(new ValidationException($"the verification did not finish within {options.Timeout.TotalSeconds:0} s", e));
+            result.SetException(new ValidationException($"the verification did not finish within {timeout.TotalSeconds:0} s", e));
         }
         catch (Exception e)
         {

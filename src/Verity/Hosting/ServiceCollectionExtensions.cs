@@ -43,7 +43,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VerdictCache>();
-        services.AddSingleton<VerificationFlights>();
+        services.AddSingleton(sp => new VerificationFlights(sp.GetRequiredService<AdmissionOptions>().Timeout));
         services.AddSingleton<ImageVerifier>();
         services.AddSingleton<NamespaceLabels>();
         services.AddSingleton<PolicyReportWriter>();
