@@ -43,7 +43,8 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VerdictCache>();
-        services.AddSingleton(sp => new VerificationFlights(sp.GetRequiredService<AdmissionOptions>().Timeout));
+        // A little longer than a request may wait: a waiter's own deadline ends its wait first, with its own message.
+        services.AddSingleton(sp => new VerificationFlights(sp.GetRequiredService<AdmissionOptions>().Timeout + TimeSpan.FromSeconds(2)));
         services.AddSingleton<ImageVerifier>();
         services.AddSingleton<NamespaceLabels>();
         services.AddSingleton<PolicyReportWriter>();
