@@ -2,6 +2,7 @@ using System.Text.Json;
 using Verity.Core.Cluster;
 using Verity.Core.Configuration;
 using Verity.Logging;
+using Verity.Metrics;
 using Verity.Reports;
 using Verity.Workloads;
 
@@ -38,6 +39,7 @@ internal sealed class AdmissionHandler
     private readonly IClusterAccess _cluster;
     private readonly NamespaceLabels _namespaces;
     private readonly PolicyReportWriter _reports;
+    private readonly VerityMetrics _metrics;
 
     public AdmissionHandler(
         PolicySnapshotProvider snapshots,
@@ -47,8 +49,10 @@ internal sealed class AdmissionHandler
         ILogger<AdmissionHandler> logger,
         IClusterAccess cluster,
         NamespaceLabels namespaces,
-        PolicyReportWriter reports)
+        PolicyReportWriter reports,
+        VerityMetrics metrics)
     {
+        _metrics = metrics;
         _snapshots = snapshots;
         _verifier = verifier;
         _options = options;
@@ -103,7 +107,9 @@ internal sealed class AdmissionHandler
             }
 
             var request = AdmissionRequest.Read(requestElement);
+            var started = _time.GetTimestamp();
             var response = await DecideAsync(request, snapshot, requestTimeout, cancellationToken);
+            _metrics.RequestDecided(response.Allowed, response.TimedOut, _time.GetElapsedTime(started));
             return new AdmissionResult(200, response.ToReviewJson(apiVersion), "application/json");
         }
     }
@@ -214,6 +220,7 @@ internal sealed class AdmissionHandler
         var verdicts = await Task.WhenAll(tasks);
         foreach (var verdict in verdicts)
         {
+            _metrics.ImageDecided(verdict.ValidatorType, verdict.Validator ?? string.Empty, verdict.Allowed, verdict.FromCache ? "cache hit" : verdict.Skipped, verdict.TimedOut);
             Log.ImageDecision(
                 _logger, verdict.Image, request.Kind, request.Namespace, request.Name, request.User,
                 (verdict.Allowed ? (verdict.Skipped is null ? "trusted" : "skipped") : "denied") + (verdict.FromCache ? " (cache hit)" : string.Empty),
@@ -233,7 +240,7 @@ internal sealed class AdmissionHandler
                 message = $"validation of admission request {request.Uid} timed out after validating {done}/{verdicts.Length} images: {message}";
             }
 
-            response = Deny(request, message);
+            response = Deny(request, message) with { TimedOut = denied.Any(d => d.TimedOut) };
         }
         else
         {

@@ -4,6 +4,7 @@ using Verity.Core.Images;
 using Verity.Core.Policy;
 using Verity.Core.Validation;
 using Verity.Logging;
+using Verity.Metrics;
 
 namespace Verity.Admission;
 
@@ -26,9 +27,11 @@ internal sealed class ImageVerifier
     private readonly ILogger<ImageVerifier> _logger;
     private readonly VerdictCache _cache;
     private readonly VerificationFlights _flights;
+    private readonly VerityMetrics _metrics;
 
-    public ImageVerifier(ILogger<ImageVerifier> logger, VerdictCache cache, VerificationFlights flights)
+    public ImageVerifier(ILogger<ImageVerifier> logger, VerdictCache cache, VerificationFlights flights, VerityMetrics metrics)
     {
+        _metrics = metrics;
         _logger = logger;
         _cache = cache;
         _flights = flights;
@@ -91,11 +94,17 @@ internal sealed class ImageVerifier
         var features = snapshot.Features;
         var lifetime = validator.IsCacheable ? TimeSpan.FromSeconds(Math.Max(0, features.CacheExpirySeconds)) : TimeSpan.Zero;
         var key = new VerdictKey(snapshot.Generation, rule.Index, validator.Name, image);
-        if (lifetime > TimeSpan.Zero && _cache.TryGet(key, out var cached))
+        if (lifetime > TimeSpan.Zero)
         {
-            return Conclude(verdict with { FromCache = true }, reference, rule, validator, cached);
+            bool hit = _cache.TryGet(key, out var cached);
+            _metrics.CacheLookup(hit);
+            if (hit)
+            {
+                return Conclude(verdict with { FromCache = true }, reference, rule, validator, cached);
+            }
         }
 
+        var validationStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         ValidationOutcome outcome;
         try
         {
@@ -114,6 +123,8 @@ internal sealed class ImageVerifier
             var reason = e is ValidationException ? e.Message : "an internal error occurred (see Verity's log)";
             return verdict with { Reason = $"error during {validator.Type} validation: {reason}" };
         }
+
+        _metrics.ValidatorCalled(validator.Type, validator.Name, System.Diagnostics.Stopwatch.GetElapsedTime(validationStarted));
 
         // Outcomes are cached, never failures to get the evidence (handled above): those are transient.
         if (outcome is ValidationOutcome.Trusted || features.CacheErrors)

@@ -1,3 +1,4 @@
+using Verity.Metrics;
 using Verity.Cluster;
 using Verity.Reports;
 using Verity.Core.Cluster;
@@ -42,6 +43,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton(sp => new ValidatorTypeRegistry(sp.GetServices<IValidatorType>()));
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<VerityMetrics>();
         services.AddSingleton<VerdictCache>();
         // A little longer than a request may wait: a waiter's own deadline ends its wait first, with its own message.
         services.AddSingleton(sp => new VerificationFlights(sp.GetRequiredService<AdmissionOptions>().Timeout + TimeSpan.FromSeconds(2)));

@@ -1,3 +1,4 @@
+using Verity.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Cluster;
 using Verity.Core.Cluster;
@@ -136,8 +137,15 @@ internal static class WebhookHost
         app.MapGet("/ready", () => snapshots.Current is null
             ? Results.Text("no configuration loaded\n", statusCode: 503)
             : Results.Text("ready\n"));
+        var metrics = app.Services.GetRequiredService<VerityMetrics>();
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.ExportAsync(context.Response.Body, context.RequestAborted);
+        });
         app.Map("/mutate", async (HttpContext context) =>
         {
+            metrics.RequestReceived();
             var request = context.Request;
             var response = context.Response;
             if (!HttpMethods.IsPost(request.Method))
