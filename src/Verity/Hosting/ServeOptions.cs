@@ -34,4 +34,7 @@ internal sealed record ServeOptions
 
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest the start-up warm-up (<see cref="StartupWarmUp"/>) may hold <c>/ready</c> back; zero skips it.</summary>
+    public TimeSpan WarmUpTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }

@@ -72,4 +72,13 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.PolicyReportNotWritten, LogLevel.Warning, "the policy report of namespace {NamespaceName} was not written ({Reason}); retrying at the next interval")]
     public static partial void PolicyReportNotWritten(ILogger logger, string namespaceName, string reason);
+
+    [LoggerMessage(EventIds.WarmUpCompleted, LogLevel.Information, "warm-up done in {ElapsedMs} ms: ready")]
+    public static partial void WarmUpCompleted(ILogger logger, double elapsedMs);
+
+    [LoggerMessage(EventIds.WarmUpStepFailed, LogLevel.Warning, "warm-up step {Step} did not finish ({Reason}); ready anyway")]
+    public static partial void WarmUpStepFailed(ILogger logger, string step, string reason);
+
+    [LoggerMessage(EventIds.ValidatorWarmedUp, LogLevel.Information, "warm-up of validator {Validator} ({ValidatorType}): {Result} ({ElapsedMs} ms)")]
+    public static partial void ValidatorWarmedUp(ILogger logger, string validator, string validatorType, string result, double elapsedMs);
 }
