@@ -41,10 +41,15 @@ internal static class ServeCommand
         {
             Description = "Where validators keep state across restarts (notaryv1: each collection's rollback floor and last trusted root, under <dir>/notaryv1/); default: in memory, forgotten on restart",
         };
+        var warmUp = new Option<double>("--warm-up-timeout")
+        {
+            Description = "Seconds the start-up warm-up (synthetic reviews, connections to Notary servers) may hold /ready back; 0 skips it",
+            DefaultValueFactory = _ => 3,
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, warmUp, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -77,6 +82,7 @@ internal static class ServeCommand
                 TlsKeyFile = parse.GetValue(key)?.FullName,
                 Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reload)),
+                WarmUpTimeout = TimeSpan.FromSeconds(parse.GetValue(warmUp)),
                 LogLevel = parse.GetValue(logLevel),
                 SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
                 SecretsNamespace = parse.GetValue(secretsNamespace),
