@@ -91,6 +91,20 @@ public class NotaryColdPathBenchmarks
         }
     }
 
+    /// <summary>Reads the five files and the trust root from the test bed's copies, without any HTTP.</summary>
+    public void LoadFilesOnly()
+    {
+        var bed = TestbedFile.Load();
+        var dir = bed["TESTBED_NOTARY_TUF_DIR"];
+        _gun = bed["TESTBED_NOTARY_GUN"];
+        _files = Files.ToDictionary(role => role, role => File.ReadAllBytes(Path.Combine(dir, role.Replace('/', '_') + ".json")), StringComparer.Ordinal);
+        _definition = new NotaryV1ValidatorDefinition
+        {
+            Name = "first",
+            TrustRoots = [new Core.Trust.PublicKeyTrustRoot("default", Core.Trust.VerificationKey.Parse(File.ReadAllText(bed["TESTBED_NOTARY_ROOT_PUB_PEM"])))],
+        };
+    }
+
     [GlobalCleanup]
     public void Cleanup() => _services.Dispose();
 

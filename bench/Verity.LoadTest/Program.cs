@@ -35,8 +35,8 @@ int warmup = Option("--warmup", 2);
 var expect = Cli.Text(args, "--expect") is { } expectText ? System.Text.Encoding.UTF8.GetBytes(expectText) : null;
 int pid = Option("--pid", 0);
 
-var health = await Run("GET /health (baseline)", () => new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/health")));
-var mutate = await Run("POST /mutate", () =>
+var health = await Run("GET /health (baseline)", null, () => new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/health")));
+var mutate = await Run("POST /mutate", expect, () =>
 {
     var content = new ByteArrayContent(body);
     content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
@@ -46,7 +46,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio: /mutate throughput is {mutate.Rps / health.Rps:F2} of /health, p50 latency {mutate.P50 / health.P50:F2}× /health's"));
 return 0;
 
-async Task<Result> Run(string name, Func<HttpRequestMessage> request)
+async Task<Result> Run(string name, byte[]? expected, Func<HttpRequestMessage> request)
 {
     // Loopback load test against a server that usually has a self-signed certificate: trust the
     // certificate it presents first, and only that one.
@@ -89,7 +89,7 @@ async Task<Result> Run(string name, Func<HttpRequestMessage> request)
                 {
                     Interlocked.Increment(ref errors);
                 }
-                else if (expect is not null && answer.AsSpan().IndexOf(expect) < 0 && started >= warmupEnd)
+                else if (expected is not null && answer.AsSpan().IndexOf(expected) < 0 && started >= warmupEnd)
                 {
                     Interlocked.Increment(ref wrong);
                 }

@@ -34,30 +34,33 @@ internal static class Startup
         }
 
         var runs = Cli.Int(args, "--runs", 5);
-        Console.WriteLine($"startup: {runs} runs per variant and first review; medians");
-        foreach (var (label, command, extra) in variants)
+        Console.WriteLine($"startup: {runs} runs, the variants interleaved within each run (so they share the machine's load alike); medians");
+        var version = variants.ToDictionary(v => v.Label, _ => new List<double>());
+        var ready = variants.ToDictionary(v => v.Label, _ => new List<double>());
+        var firsts = variants.ToDictionary(v => v.Label, _ => reviews.ToDictionary(r => r.Kind, _ => (First: new List<double>(), Health: new List<double>(), Later: new List<double>())));
+        for (var run = 0; run < runs; run++)
         {
-            var version = new List<double>();
-            var ready = new List<double>();
-            var firsts = reviews.ToDictionary(r => r.Kind, _ => (First: new List<double>(), Health: new List<double>(), Later: new List<double>()));
-            for (var run = 0; run < runs; run++)
+            foreach (var (label, command, extra) in variants)
             {
-                version.Add(await VersionAsync(command));
+                version[label].Add(await VersionAsync(command));
                 foreach (var (kind, body) in reviews)
                 {
                     var (readyMs, health, first, later) = await ServeAsync(command, extra, config, body);
-                    ready.Add(readyMs);
-                    firsts[kind].First.Add(first);
-                    firsts[kind].Health.Add(health);
-                    firsts[kind].Later.Add(later);
+                    ready[label].Add(readyMs);
+                    firsts[label][kind].First.Add(first);
+                    firsts[label][kind].Health.Add(health);
+                    firsts[label][kind].Later.Add(later);
                 }
             }
+        }
 
-            var v = Median(version);
-            var r = Median(ready);
+        foreach (var (label, _, _) in variants)
+        {
+            var v = Median(version[label]);
+            var r = Median(ready[label]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{label}: ready {r:F0} ms = {r / v:F2}× the process start of `verity --version` ({v:F0} ms)"));
-            foreach (var (kind, (first, health, later)) in firsts)
+            foreach (var (kind, (first, health, later)) in firsts[label])
             {
                 var f = Median(first);
                 var h = Median(health);

@@ -109,21 +109,40 @@ public sealed class NotaryV1Validator : IValidator, IValidatorWarmUp
         }
     }
 
-    /// <summary>Opens a connection to the Notary server (TLS handshake included) through the client every validation of
-    /// this validator uses, so the first validation finds it in the pool: <c>GET /_notary_server/health</c>, which
-    /// notary-server answers without authentication. Any answer will do; a failure is reported, not thrown.</summary>
+    /// <summary>
+    /// Prepares the first validation: opens <see cref="WarmUpConnections"/> connections to the Notary server (TLS
+    /// handshakes included) through the client every validation of this validator uses, as many as the parallel stage of
+    /// a first validation needs, so it finds them in the pool (<c>GET /_notary_server/health</c>, which notary-server
+    /// answers without authentication; any answer will do); and verifies a kept collection in memory
+    /// (<see cref="NotaryWarmUp"/>) so the TUF and crypto code is ready. A failure is reported, not thrown.
+    /// </summary>
     public async ValueTask<string> WarmUpAsync(CancellationToken cancellationToken)
     {
-        try
+        var verification = Task.Run(async () => await NotaryWarmUp.VerifyAsync(cancellationToken), cancellationToken);
+        var connections = await Task.WhenAll(Enumerable.Range(0, WarmUpConnections).Select(async _ =>
         {
-            await _client.GetAsync("_notary_server/health", "_notary_server", 4096, "health check", cancellationToken);
-            return $"connected to {_server}";
-        }
-        catch (RegistryException e)
-        {
-            return e.StatusCode is not null ? $"connected to {_server}" : $"could not connect to {_server}: {e.Message}";
-        }
+            try
+            {
+                await _client.GetAsync("_notary_server/health", "_notary_server", 4096, "health check", cancellationToken);
+                return null;
+            }
+            catch (RegistryException e) when (e.StatusCode is not null)
+            {
+                return null;
+            }
+            catch (RegistryException e)
+            {
+                return e.Message;
+            }
+        }));
+        var verified = await verification;
+        var failure = connections.FirstOrDefault(c => c is not null);
+        return (failure is null ? $"{WarmUpConnections} connections to {_server}" : $"could not connect to {_server}: {failure}")
+            + (verified ? ", verification code ready" : ", the warm-up collection did not verify");
     }
+
+    /// <summary>Connections opened at warm-up: timestamp, snapshot and targets travel in parallel on a first validation.</summary>
+    internal const int WarmUpConnections = 3;
 
     /// <inheritdoc/>
     public override string ToString() => $"notaryv1 validator \"{Name}\" ({_server})";
