@@ -180,7 +180,7 @@ public class NotaryColdPathBenchmarks
                 TrustRoots = bench._definition.TrustRoots.OfType<Core.Trust.PublicKeyTrustRoot>().ToImmutableArray(),
                 Tag = "signed",
             };
-            var outcome = await verifier.VerifyAsync(request, new NotaryDelegationPrefetch(traced, []).FetchAsync, CancellationToken.None);
+            var outcome = await verifier.VerifyAsync(request, traced, CancellationToken.None);
             var total = clock.Elapsed.TotalMilliseconds;
             var sequential = Stopwatch.StartNew();
             await bench.ServerFiveFilesSequential();

@@ -6,18 +6,18 @@ using Verity.Validators.NotaryV1.Tuf;
 namespace Verity.Validators.NotaryV1;
 
 /// <summary>
-/// Starts downloading the delegations a validation will search as soon as <c>targets.json</c> has arrived, so they travel
-/// while the top-level roles are verified instead of after (one round trip less for a first validation).
+/// Starts downloading the delegations a full refresh will search as soon as the root is verified and <c>targets.json</c>
+/// has arrived, so they travel while timestamp, snapshot and targets are verified instead of after.
 /// </summary>
 /// <remarks>
 /// <para>Only the schedule changes; nothing here is trusted. Which delegations to fetch early is read from the
 /// <em>unverified</em> <c>targets.json</c>: the ones the rule names (or <c>targets/releases</c>, Connaisseur's default)
-/// that it declares. The verifier still asks for each delegation in TUF's order (TUF §5.6: only once the targets role
+/// that it declares and the unverified snapshot lists. The verifier still asks for each delegation in TUF's order (TUF §5.6: only once the targets role
 /// that delegates it, and the snapshot that lists it, are verified) and checks the early bytes against the snapshot's
 /// length and hashes exactly as it checks bytes fetched then; a delegation it does not ask for is simply dropped. A
-/// server that lies in <c>targets.json</c> can only cause one wasted download: no request is made that a validation of
-/// an honest server's collection would not make too.</para>
-/// <para>One instance per validation (its downloads use that validation's deadline).</para>
+/// server that lies in <c>targets.json</c>, or metadata that then fails verification, can only cause one wasted download;
+/// a collection whose root is not trusted causes none.</para>
+/// <para>One instance per refresh (its downloads use that refresh's deadline).</para>
 /// </remarks>
 internal sealed class NotaryDelegationPrefetch
 {
@@ -33,28 +33,47 @@ internal sealed class NotaryDelegationPrefetch
         _requested = requested.IsDefaultOrEmpty ? [TufRoles.Releases] : requested;
     }
 
-    /// <summary>The <see cref="NotaryRoleFetcher"/> to hand to the verifier.</summary>
+    /// <summary>Starts downloading the delegations the rule searches that the (not yet verified) <paramref name="targets"/>
+    /// declares and <paramref name="snapshot"/> lists (a delegation the snapshot does not list is never fetched).</summary>
+    public void Start(byte[] targets, byte[] snapshot, CancellationToken cancellationToken)
+    {
+        var candidates = DeclaredAndRequested(targets);
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var delegation in Listed(snapshot, candidates))
+        {
+            var download = _fetch(delegation, null, cancellationToken).AsTask();
+
+            // Observed even when the verifier never asks for it (a failure then only matters if it does).
+            _ = download.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _early.TryAdd(delegation, download);
+        }
+    }
+
+    /// <summary>The <see cref="NotaryRoleFetcher"/> for the rest of the refresh: a role started early is taken from its download.</summary>
     public async ValueTask<byte[]?> FetchAsync(string role, long? listedLength, CancellationToken cancellationToken)
     {
-        if (_early.TryRemove(role, out var early))
+        return _early.TryRemove(role, out var early) ? await early : await _fetch(role, listedLength, cancellationToken);
+    }
+
+    /// <summary>Those of <paramref name="roles"/> that the unverified <paramref name="snapshot"/> lists in its <c>meta</c>.</summary>
+    private static List<string> Listed(byte[] snapshot, List<string> roles)
+    {
+        try
         {
-            return await early;
+            using var document = JsonDocument.Parse(snapshot);
+            return document.RootElement.TryGetProperty("signed", out var signed) && signed.TryGetProperty("meta", out var meta)
+                && meta.ValueKind == JsonValueKind.Object
+                ? [.. roles.Where(role => meta.TryGetProperty(role, out _))]
+                : [];
         }
-
-        var body = await _fetch(role, listedLength, cancellationToken);
-        if (role == TufRoles.Targets && body is not null)
+        catch (JsonException)
         {
-            foreach (var delegation in DeclaredAndRequested(body))
-            {
-                var download = _fetch(delegation, null, cancellationToken).AsTask();
-
-                // Observed even when the verifier never asks for it (a failure then only matters if it does).
-                _ = download.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                _early.TryAdd(delegation, download);
-            }
+            return [];
         }
-
-        return body;
     }
 
     /// <summary>The first-level delegations the rule searches that the unverified <paramref name="targets"/> declares.</summary>

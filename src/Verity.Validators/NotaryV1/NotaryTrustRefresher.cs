@@ -174,6 +174,14 @@ internal sealed class NotaryTrustRefresher
             }
         }
 
+        // The delegations to search travel while timestamp, snapshot and targets are verified (verified themselves later,
+        // in TUF's order); only once the root is trusted.
+        var early = new NotaryDelegationPrefetch(fetch, request.Delegations);
+        if (rootFailure is null)
+        {
+            early.Start(bodies[2]!, bodies[1]!, cancellationToken);
+        }
+
         try
         {
             if (rootFailure is not null)
@@ -193,7 +201,7 @@ internal sealed class NotaryTrustRefresher
             return new NotaryRefresh(null, new ValidationOutcome.Denied(e.Message), IsFull: true);
         }
 
-        return await CompleteRefreshAsync(key, trusted!, request, fetch, state, isFull: true, cancellationToken);
+        return await CompleteRefreshAsync(key, trusted!, request, early.FetchAsync, state, isFull: true, cancellationToken);
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ public sealed class NotaryV1Validator : IValidator, IValidatorWarmUp
             Server = _server,
             ServerUrl = _client.BaseUri.AbsoluteUri,
         };
-        var fetch = new NotaryDelegationPrefetch(new NotaryTrustDataFetch(_client, gun).FetchAsync, notaryOptions.Delegations);
+        var fetch = new NotaryTrustDataFetch(_client, gun);
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

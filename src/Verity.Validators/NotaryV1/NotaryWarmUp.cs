@@ -43,8 +43,7 @@ internal static class NotaryWarmUp
             TrustRoots = [new PublicKeyTrustRoot("warm-up", key)],
             Tag = "signed",
         };
-        var fetch = new NotaryDelegationPrefetch((role, _, _) => ValueTask.FromResult(files.GetValueOrDefault(role)), []);
-        return await verifier.VerifyAsync(request, fetch.FetchAsync, cancellationToken) is ValidationOutcome.Trusted;
+        return await verifier.VerifyAsync(request, (role, _, _) => ValueTask.FromResult(files.GetValueOrDefault(role)), cancellationToken) is ValidationOutcome.Trusted;
     }
 
     private static byte[] Read(string name)
