@@ -91,11 +91,16 @@ say "start-up and first requests ($runs start-ups per variant and first review; 
   --variant "jit=${jit[*]}" \
   --variant "r2r-no-warm-up=$r2r -- --warm-up-timeout 0" \
   --variant "r2r=$r2r" \
-  --review "notaryv1=$TESTBED_IMAGE:signed" \
-  --review "static=docker.io/library/nginx:1.27" | record
+  --review "notaryv1=$TESTBED_IMAGE:signed|$TESTBED_IMAGE_PLAIN:signed" \
+  --review "static=docker.io/library/nginx:1.27|docker.io/library/redis:7" | record
 
+benchmarks=(dotnet "$root/bench/Verity.Benchmarks/bin/Release/net10.0/Verity.Benchmarks.dll")
+say "notaryv1 cold path: first validation of a collection in a warm process vs. the server's answers (interleaved, medians)"
+"${benchmarks[@]}" coldpath 200 | record
 say "notaryv1 cold path: where the time goes (traced first validations in a warm process)"
-dotnet "${root}/bench/Verity.Benchmarks/bin/Release/net10.0/Verity.Benchmarks.dll" trace 6 2>&1 | tail -n 24 | record || true
+"${benchmarks[@]}" trace 4 2>&1 | tail -n 12 | record
+say "first verification in a fresh process vs. the second (JIT and crypto initialisation; Release build, no ReadyToRun)"
+"${benchmarks[@]}" first | record
 say "notaryv1 cold path (BenchmarkDotNet): first validation of a collection vs. the server's own answers"
 (cd bench/Verity.Benchmarks && dotnet bin/Release/net10.0/Verity.Benchmarks.dll --filter '*NotaryColdPath*' "${bdn[@]}" 2>&1 | grep -A7 '^| Method' | record)
 

@@ -152,6 +152,53 @@ public class NotaryColdPathBenchmarks
         return verifier.VerifyAsync(request, (role, _, _) => ValueTask.FromResult(_files.GetValueOrDefault(role)), CancellationToken.None);
     }
 
+    /// <summary>
+    /// The four measurements interleaved (a random order in each round, so load on a shared machine falls on all alike):
+    /// medians and quartiles, and the median per-round difference between a first validation and the server's answers.
+    /// </summary>
+    public static async Task CompareAsync(int rounds)
+    {
+        var bench = new NotaryColdPathBenchmarks();
+        bench.Setup();
+        var names = new[] { "server, 5 files sequential (baseline)", "server, 5 files in the validator's schedule", "first validation", "verification alone, from memory" };
+        Func<Task>[] runs =
+        [
+            () => bench.ServerFiveFilesSequential(),
+            () => bench.ServerFiveFilesInValidatorSchedule(),
+            () => bench.FirstValidation().AsTask(),
+            () => bench.FirstVerificationFromMemory().AsTask(),
+        ];
+        var times = names.Select(_ => new List<double>()).ToArray();
+        var random = new Random(14);
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var i in Enumerable.Range(0, runs.Length).OrderBy(_ => random.Next()))
+            {
+                var clock = Stopwatch.StartNew();
+                await runs[i]();
+                times[i].Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        static double Quantile(IEnumerable<double> values, double q)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        }
+
+        var baseline = Quantile(times[0], 0.5);
+        Console.WriteLine($"{rounds} rounds, interleaved; median [p25–p75], ratio of medians to the baseline");
+        for (var i = 0; i < names.Length; i++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {names[i],-45} {Quantile(times[i], 0.5),7:F2} ms [{Quantile(times[i], 0.25):F2}–{Quantile(times[i], 0.75):F2}]  {Quantile(times[i], 0.5) / baseline:F2}×"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  first validation − baseline, median of the per-round differences: {Quantile(times[2].Zip(times[0], (v, b) => v - b), 0.5):F2} ms"));
+        bench.Cleanup();
+    }
+
     /// <summary>Prints one traced first validation: when each file was asked for and arrived, relative to the start.</summary>
     public static async Task TraceAsync(int runs)
     {

@@ -9,6 +9,13 @@ if (args is ["trace", ..])
     return;
 }
 
+// "coldpath [rounds]": the cold-path measurements interleaved, medians (robust on a shared machine).
+if (args is ["coldpath", ..])
+{
+    await NotaryColdPathBenchmarks.CompareAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 // "first": in this fresh process, the first verification of the test bed's collection from memory, then the second.
 if (args is ["first", ..])
 {

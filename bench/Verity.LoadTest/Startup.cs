@@ -24,12 +24,15 @@ internal static class Startup
         }
 
         var config = Cli.Text(args, "--config") ?? throw new ArgumentException("--config is required");
-        var reviews = new List<(string Kind, byte[] Body)>();
+        // KIND=IMAGE[|OTHER]: OTHER is reviewed after the first and later ones, in the same process: for notaryv1 an image of
+        // another collection, so its review also validates a collection not seen before, in a warm process.
+        var reviews = new List<(string Kind, byte[] Body, byte[]? Other)>();
         for (var i = 0; i < args.Length - 1; i++)
         {
-            if (args[i] == "--review" && args[i + 1].Split('=', 2) is [var kind, var image])
+            if (args[i] == "--review" && args[i + 1].Split('=', 2) is [var kind, var images])
             {
-                reviews.Add((kind, Cli.Pod(image, "first-" + kind)));
+                var parts = images.Split('|', 2);
+                reviews.Add((kind, Cli.Pod(parts[0], "first-" + kind), parts.Length > 1 ? Cli.Pod(parts[1], "other-" + kind) : null));
             }
         }
 
@@ -37,19 +40,20 @@ internal static class Startup
         Console.WriteLine($"startup: {runs} runs, the variants interleaved within each run (so they share the machine's load alike); medians");
         var version = variants.ToDictionary(v => v.Label, _ => new List<double>());
         var ready = variants.ToDictionary(v => v.Label, _ => new List<double>());
-        var firsts = variants.ToDictionary(v => v.Label, _ => reviews.ToDictionary(r => r.Kind, _ => (First: new List<double>(), Health: new List<double>(), Later: new List<double>())));
+        var firsts = variants.ToDictionary(v => v.Label, _ => reviews.ToDictionary(r => r.Kind, _ => (First: new List<double>(), Health: new List<double>(), Later: new List<double>(), Other: new List<double>())));
         for (var run = 0; run < runs; run++)
         {
             foreach (var (label, command, extra) in variants)
             {
                 version[label].Add(await VersionAsync(command));
-                foreach (var (kind, body) in reviews)
+                foreach (var (kind, body, other) in reviews)
                 {
-                    var (readyMs, health, first, later) = await ServeAsync(command, extra, config, body);
+                    var (readyMs, health, first, later, otherMs) = await ServeAsync(command, extra, config, body, other);
                     ready[label].Add(readyMs);
                     firsts[label][kind].First.Add(first);
                     firsts[label][kind].Health.Add(health);
                     firsts[label][kind].Later.Add(later);
+                    firsts[label][kind].Other.Add(otherMs);
                 }
             }
         }
@@ -60,20 +64,22 @@ internal static class Startup
             var r = Median(ready[label]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{label}: ready {r:F0} ms = {r / v:F2}× the process start of `verity --version` ({v:F0} ms)"));
-            foreach (var (kind, (first, health, later)) in firsts[label])
+            foreach (var (kind, (first, health, later, other)) in firsts[label])
             {
                 var f = Median(first);
                 var h = Median(health);
                 var l = Median(later);
+                var o = Median(other);
+                var otherText = double.IsNaN(o) ? string.Empty : $" = {f / o:F2}× a review of another new image (collection) afterwards ({o:F2} ms)";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{label}: first {kind} review {f:F2} ms = {f / h:F1}× the first GET /health ({h:F2} ms) = {f / l:F1}× a later review of the same image ({l:F2} ms)"));
+                    $"{label}: first {kind} review {f:F2} ms = {f / h:F1}× the first GET /health ({h:F2} ms) = {f / l:F1}× a later review of the same image ({l:F2} ms){otherText}"));
             }
         }
 
         return 0;
     }
 
-    private static double Median(List<double> values) => Cli.Percentile([.. values.Order()], 0.5);
+    private static double Median(List<double> values) => values.All(double.IsNaN) ? double.NaN : Cli.Percentile([.. values.Order()], 0.5);
 
     private static async Task<double> VersionAsync(string[] command)
     {
@@ -83,7 +89,7 @@ internal static class Startup
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static async Task<(double Ready, double Health, double First, double Later)> ServeAsync(string[] command, string[] extra, string config, byte[] body)
+    private static async Task<(double Ready, double Health, double First, double Later, double Other)> ServeAsync(string[] command, string[] extra, string config, byte[] body, byte[]? other)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -131,7 +137,8 @@ internal static class Startup
                 later.Add(await Time(() => client.SendAsync(Cli.Review(url, body))));
             }
 
-            return (ready, health, first, Median(later));
+            var otherMs = other is null ? double.NaN : await Time(() => client.SendAsync(Cli.Review(url, other)));
+            return (ready, health, first, Median(later), otherMs);
         }
         finally
         {

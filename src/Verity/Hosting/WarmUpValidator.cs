@@ -6,7 +6,8 @@ namespace Verity.Hosting;
 
 /// <summary>
 /// Stands in for a configured validator while synthetic AdmissionReviews warm the admission path up: trusts every image
-/// with a fixed digest (so the JSON Patch is written too), reads nothing and is never cached.
+/// with a fixed digest (so the JSON Patch is written too) and reads nothing; cacheable, so the verdict cache and flight
+/// code run too (in the warm-up's own cache).
 /// </summary>
 internal sealed class WarmUpValidator(string name, string type) : IValidator
 {
@@ -16,7 +17,7 @@ internal sealed class WarmUpValidator(string name, string type) : IValidator
 
     public string Type => type;
 
-    public bool IsCacheable => false;
+    public bool IsCacheable => true;
 
     public ValueTask<ValidationOutcome> ValidateAsync(ImageReference image, RuleOptions options, CancellationToken cancellationToken) =>
         ValueTask.FromResult<ValidationOutcome>(new ValidationOutcome.Trusted(WarmUpDigest, "warm-up"));
