@@ -43,7 +43,7 @@ public class NotaryTrustVerifierBenchmarks
         _fetch = (role, _, _) => ValueTask.FromResult(_files.GetValueOrDefault(role));
         _request = new NotaryTrustRequest
         {
-            Gun = "127.0.0.1/test/app",
+            Gun = TestbedFile.Load()["TESTBED_NOTARY_GUN"],
             TrustRoots = [new PublicKeyTrustRoot("default", VerificationKey.Parse(File.ReadAllText(Path.Combine(directory, "root-pub.pem"))))],
             Tag = "signed",
         };

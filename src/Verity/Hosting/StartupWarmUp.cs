@@ -23,7 +23,8 @@ namespace Verity.Hosting;
 /// later ones do.
 /// </summary>
 /// <remarks>
-/// <para>Runs once the server listens (<see cref="IHostedLifecycleService.StartedAsync"/>, so <c>/health</c> already
+/// <para>Starts when the host starts (<see cref="IHostedLifecycleService.StartingAsync"/>, overlapping Kestrel's start) and
+/// is waited for once the server listens (<see cref="IHostedLifecycleService.StartedAsync"/>, so <c>/health</c> already
 /// answers and <c>/ready</c> answers 503) and before the host reports started. Three steps, concurrently, under one
 /// deadline (<see cref="ServeOptions.WarmUpTimeout"/>):</para>
 /// <list type="number">
@@ -38,7 +39,7 @@ namespace Verity.Hosting;
 /// <para>A step that fails or runs out of time is logged and does not hold readiness back: an unreachable Notary
 /// server must not keep the webhook from answering (it will then deny what needs that server, as it would anyway).</para>
 /// </remarks>
-internal sealed class StartupWarmUp : IHostedLifecycleService
+internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
 {
     private const int MaxImages = 16;
 
@@ -48,6 +49,9 @@ internal sealed class StartupWarmUp : IHostedLifecycleService
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private long _started;
+    private CancellationTokenSource? _deadline;
+    private Task? _early;
 
     public StartupWarmUp(IServiceProvider services, PolicySnapshotProvider snapshots, WarmUpState state, TimeSpan timeout, TimeProvider time, ILogger<StartupWarmUp> logger)
     {
@@ -59,29 +63,39 @@ internal sealed class StartupWarmUp : IHostedLifecycleService
         _logger = logger;
     }
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Starts the steps that do not need the server (synthetic reviews, validators) as early as the host allows,
+    /// so they overlap Kestrel's start; <see cref="StartedAsync"/> waits for them.</summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _started = _time.GetTimestamp();
+        if (_timeout > TimeSpan.Zero && _snapshots.Current is { } snapshot)
+        {
+            _deadline = new CancellationTokenSource(_timeout, _time);
+            _early = Task.WhenAll(
+                Step("admission", () => WarmAdmissionAsync(snapshot, _deadline.Token)),
+                Step("validators", () => WarmValidatorsAsync(snapshot, _deadline.Token)));
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var started = _time.GetTimestamp();
         try
         {
-            if (_timeout > TimeSpan.Zero && _snapshots.Current is { } snapshot)
+            if (_deadline is { } deadline && _early is { } early)
             {
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                deadline.CancelAfter(_timeout);
-                await Task.WhenAll(
-                    Step("admission", () => WarmAdmissionAsync(snapshot, deadline.Token)),
-                    Step("validators", () => WarmValidatorsAsync(snapshot, deadline.Token)),
-                    Step("server", () => WarmServerAsync(deadline.Token)));
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+                await Task.WhenAll(early, Step("server", () => WarmServerAsync(linked.Token)));
             }
         }
         finally
         {
+            _deadline?.Dispose();
             _state.Complete();
-            Log.WarmUpCompleted(_logger, _time.GetElapsedTime(started).TotalMilliseconds);
+            Log.WarmUpCompleted(_logger, _time.GetElapsedTime(_started).TotalMilliseconds);
         }
     }
 
@@ -90,6 +104,8 @@ internal sealed class StartupWarmUp : IHostedLifecycleService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _deadline?.Dispose();
 
     /// <summary>One image per policy rule, matched by that rule: its pattern with every <c>*</c> filled in.</summary>
     internal static IReadOnlyList<string> ImagesFor(PolicySnapshot snapshot)
