@@ -78,4 +78,12 @@ public interface IRegistryClient
     /// <param name="cancellationToken">The caller's deadline.</param>
     /// <exception cref="RegistryException"><see cref="RegistryErrorKind.NotFound"/> when the repository does not exist.</exception>
     ValueTask<ImmutableArray<string>> ListTagsAsync(ImageReference repository, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a connection to the registry of <paramref name="repository"/> (TLS handshake included) so that a later request
+    /// finds it in the pool: <c>GET /v2/</c>, the distribution API's version check, answering an authentication
+    /// challenge as any request does (scoped to <paramref name="repository"/>'s repository). Any HTTP answer will do.
+    /// </summary>
+    /// <exception cref="RegistryException">No answer (refused, unreachable, timed out), or authentication failed.</exception>
+    ValueTask PingAsync(ImageReference repository, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

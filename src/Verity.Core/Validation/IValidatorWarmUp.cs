@@ -1,3 +1,5 @@
+using Verity.Core.Images;
+
 namespace Verity.Core.Validation;
 
 /// <summary>
@@ -12,7 +14,9 @@ namespace Verity.Core.Validation;
 public interface IValidatorWarmUp
 {
     /// <summary>Prepares the validator; returns what was done, for the log (e.g. <c>connected to Notary server notary.example:443</c>).</summary>
+    /// <param name="images">Images the validator's policy rules match (each rule's pattern with its wildcards filled in):
+    /// where its registries are, for validators that read from them. Made up: never to be validated.</param>
     /// <param name="cancellationToken">The warm-up deadline.</param>
     /// <returns>A short description of what was done or why it failed.</returns>
-    ValueTask<string> WarmUpAsync(CancellationToken cancellationToken);
+    ValueTask<string> WarmUpAsync(IReadOnlyCollection<ImageReference> images, CancellationToken cancellationToken);
 }

@@ -152,6 +152,24 @@ internal sealed class RegistryClient : IRegistryClient
     }
 
     /// <inheritdoc/>
+    public async ValueTask PingAsync(ImageReference repository, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var request = new RegistryRequest
+        {
+            Method = HttpMethod.Get,
+            Endpoint = Endpoint(repository),
+            Repository = repository.Repository,
+            PathAndQuery = "v2/",
+            Accept = "application/json",
+            MaxBytes = 64 * 1024,
+            Subject = $"the version check of {repository.Registry}",
+            Operation = "ping",
+        };
+        await _transport.SendAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<ImmutableArray<string>> ListTagsAsync(ImageReference repository, long maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(repository);

@@ -40,7 +40,7 @@ namespace Verity.Validators.Cosign;
 /// <para>Registry failures other than an unknown tag are <see cref="ValidationException"/>s naming the registry:
 /// the caller denies (fail closed).</para>
 /// </remarks>
-public sealed class CosignValidator : IValidator
+public sealed class CosignValidator : IValidator, IValidatorWarmUp
 {
     private const string AttestationManifestAnnotation = "vnd.docker.reference.type";
 
@@ -227,5 +227,26 @@ public sealed class CosignValidator : IValidator
     private static ValidationException Unavailable(ImageReference image, RegistryException e)
     {
         return new ValidationException($"cannot read signatures from registry {image.Registry}: {e.Message}", e);
+    }
+
+    /// <summary>Opens a connection to each registry of <paramref name="images"/> (one version check per registry, through the
+    /// client validations use), so the first validation finds it in the pool. A failure is reported, not thrown.</summary>
+    public async ValueTask<string> WarmUpAsync(IReadOnlyCollection<ImageReference> images, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var registries = images.DistinctBy(i => i.Registry, StringComparer.OrdinalIgnoreCase).ToArray();
+        var results = await Task.WhenAll(registries.Select(async image =>
+        {
+            try
+            {
+                await _registry.PingAsync(image, cancellationToken);
+                return $"connected to {image.Registry}";
+            }
+            catch (RegistryException e)
+            {
+                return e.StatusCode is not null ? $"connected to {image.Registry}" : $"could not connect to {image.Registry}: {e.Message}";
+            }
+        }));
+        return results.Length == 0 ? "no registry to connect to" : string.Join("; ", results);
     }
 }

@@ -116,7 +116,7 @@ public sealed class NotaryV1Validator : IValidator, IValidatorWarmUp
     /// answers without authentication; any answer will do); and verifies a kept collection in memory
     /// (<see cref="NotaryWarmUp"/>) so the TUF and crypto code is ready. A failure is reported, not thrown.
     /// </summary>
-    public async ValueTask<string> WarmUpAsync(CancellationToken cancellationToken)
+    public async ValueTask<string> WarmUpAsync(IReadOnlyCollection<ImageReference> images, CancellationToken cancellationToken)
     {
         var verification = Task.Run(async () => await NotaryWarmUp.VerifyAsync(cancellationToken), cancellationToken);
         var connections = await Task.WhenAll(Enumerable.Range(0, WarmUpConnections).Select(async _ =>

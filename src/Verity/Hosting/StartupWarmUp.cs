@@ -33,7 +33,8 @@ namespace Verity.Hosting;
 /// code, with stand-in validators (<see cref="WarmUpValidator"/>), its own verdict cache and metrics and no log, so
 /// nothing a user sees (metrics, logs, cached verdicts, reports) changes.</item>
 /// <item>Every validator of the configuration that can (<see cref="IValidatorWarmUp"/>) opens connections to its
-/// servers (Notary servers, registries) through the clients its validations use.</item>
+/// servers through the clients its validations use: notaryv1 its Notary server, cosign the registries of its rules'
+/// patterns (a pattern's registry with wildcards is filled in, so only literal registries are reached).</item>
 /// <item>One <c>GET /health</c> to this server over its own TLS endpoint (Kestrel's TLS and HTTP code).</item>
 /// </list>
 /// <para>A step that fails or runs out of time is logged and does not hold readiness back: an unreachable Notary
@@ -192,15 +193,28 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
 
     private async Task WarmValidatorsAsync(PolicySnapshot snapshot, CancellationToken cancellationToken)
     {
-        var used = snapshot.Policy.Rules.Select(r => r.Validator).Distinct(StringComparer.Ordinal)
-            .Select(snapshot.FindValidator).OfType<IValidatorWarmUp>().Cast<IValidator>().ToArray();
-        await Task.WhenAll(used.Select(async validator =>
+        var imagesByValidator = new Dictionary<string, List<ImageReference>>(StringComparer.Ordinal);
+        foreach (var rule in snapshot.Policy.Rules)
         {
+            var images = imagesByValidator.TryGetValue(rule.Validator, out var known) ? known : imagesByValidator[rule.Validator] = [];
+            if (ImageReference.TryParse(rule.Pattern.Original.Replace("*", "warmup", StringComparison.Ordinal), out var image, out _) && images.Count < MaxImages)
+            {
+                images.Add(image);
+            }
+        }
+
+        await Task.WhenAll(imagesByValidator.Select(async pair =>
+        {
+            if (snapshot.FindValidator(pair.Key) is not { } validator || validator is not IValidatorWarmUp warmUp)
+            {
+                return;
+            }
+
             var started = _time.GetTimestamp();
             string result;
             try
             {
-                result = await ((IValidatorWarmUp)validator).WarmUpAsync(cancellationToken);
+                result = await warmUp.WarmUpAsync(pair.Value, cancellationToken);
             }
             catch (OperationCanceledException)
             {

@@ -47,7 +47,7 @@ internal sealed class GatedWarmUpValidatorType : ValidatorType<GatedWarmUpValida
         public ValueTask<ValidationOutcome> ValidateAsync(ImageReference image, RuleOptions options, CancellationToken cancellationToken) =>
             ValueTask.FromResult<ValidationOutcome>(new ValidationOutcome.Denied("gated"));
 
-        public async ValueTask<string> WarmUpAsync(CancellationToken cancellationToken)
+        public async ValueTask<string> WarmUpAsync(IReadOnlyCollection<ImageReference> images, CancellationToken cancellationToken)
         {
             type.WarmUpStarted.TrySetResult();
             await type.Gate.Task.WaitAsync(cancellationToken);

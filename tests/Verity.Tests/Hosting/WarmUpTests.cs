@@ -90,18 +90,43 @@ public sealed class WarmUpTests
     }
 
     [Fact]
-    public async Task Ready_NotaryHostThatNeverAnswers_DoesNotBlockReadiness()
+    public async Task Ready_CosignRegistryOnAClosedPort_DoesNotBlockReadiness()
     {
+        int closedPort;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = key.ExportSubjectPublicKeyInfoPem().Replace("\n", "\n            ", StringComparison.Ordinal);
+        await using var server = await WebhookServer.StartAsync(
+            $"""
+            validators:
+              - name: cosign
+                type: cosign
+                trustRoots:
+                  - name: default
+                    key: |
+                        {pem}
+            policy:
+              - pattern: "127.0.0.1:{closedPort}/*:*"
+                validator: cosign
+            """,
+            realValidators: true);
+
+        using var ready = await server.Client.GetAsync("/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_NotaryHostThatNeverAnswers_IsConnectedToAndDoesNotBlockReadiness()
+    {
+        // Connections are completed by the kernel (backlog) and never answered: the TLS handshake waits until the deadline.
         using var silent = new TcpListener(IPAddress.Loopback, 0);
         silent.Start();
-        var accepted = new List<TcpClient>();
-        var accepting = Task.Run(async () =>
-        {
-            while (true)
-            {
-                accepted.Add(await silent.AcceptTcpClientAsync(Ct));
-            }
-        }, Ct);
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
 
         await using var server = await WebhookServer.StartAsync(
@@ -109,8 +134,37 @@ public sealed class WarmUpTests
 
         using var ready = await server.Client.GetAsync("/ready", Ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        silent.Stop();
-        accepted.ForEach(c => c.Dispose());
+        Assert.True(silent.Pending(), "the warm-up opened no connection to the Notary server");
+    }
+
+    [Fact]
+    public async Task WarmUp_CosignValidator_ConnectsToTheRegistryOfItsRulesAndDoesNotWaitForIt()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = key.ExportSubjectPublicKeyInfoPem().Replace("\n", "\n            ", StringComparison.Ordinal);
+
+        await using var server = await WebhookServer.StartAsync(
+            $"""
+            validators:
+              - name: cosign
+                type: cosign
+                trustRoots:
+                  - name: default
+                    key: |
+                        {pem}
+            policy:
+              - pattern: "127.0.0.1:{port}/team/*:*"
+                validator: cosign
+            """,
+            realValidators: true,
+            warmUpTimeout: TimeSpan.FromMilliseconds(300));
+
+        using var ready = await server.Client.GetAsync("/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(silent.Pending(), "the warm-up opened no connection to the registry");
     }
 
     [Fact]
