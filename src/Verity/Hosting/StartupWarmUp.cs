@@ -72,9 +72,12 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
         if (_timeout > TimeSpan.Zero && _snapshots.Current is { } snapshot)
         {
             _deadline = new CancellationTokenSource(_timeout, _time);
+            var token = _deadline.Token;
+
+            // On the thread pool: the host's start goes on at once (much of the synthetic reviews' work is synchronous).
             _early = Task.WhenAll(
-                Step("admission", () => WarmAdmissionAsync(snapshot, _deadline.Token)),
-                Step("validators", () => WarmValidatorsAsync(snapshot, _deadline.Token)));
+                Task.Run(() => Step("admission", () => WarmAdmissionAsync(snapshot, token)), CancellationToken.None),
+                Task.Run(() => Step("validators", () => WarmValidatorsAsync(snapshot, token)), CancellationToken.None));
         }
 
         return Task.CompletedTask;
