@@ -41,10 +41,14 @@ internal static class ServeCommand
         {
             Description = "Where validators keep state across restarts (notaryv1: each collection's rollback floor and last trusted root, under <dir>/notaryv1/); default: in memory, forgotten on restart",
         };
+        var alertTemplates = new Option<DirectoryInfo?>("--alert-templates-dir")
+        {
+            Description = "Where custom alert templates (<name>.json) are read from; default /app/alerts/templates. The shipped ones (slack, opsgenie, keybase, msteams, ecs-1-12-0) are built in",
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, alertTemplates, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -82,6 +86,7 @@ internal static class ServeCommand
                 SecretsNamespace = parse.GetValue(secretsNamespace),
                 Kubeconfig = parse.GetValue(kubeconfig)?.FullName,
                 StateDirectory = parse.GetValue(stateDir)?.FullName,
+                AlertTemplatesDirectory = parse.GetValue(alertTemplates)?.FullName,
             };
             WebApplication app;
             try

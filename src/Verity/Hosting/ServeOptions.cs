@@ -34,4 +34,10 @@ internal sealed record ServeOptions
 
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where custom alert templates (<c>&lt;name&gt;.json</c>) are read from; default <c>/app/alerts/templates</c>, as Connaisseur's chart mounts them.</summary>
+    public string? AlertTemplatesDirectory { get; init; }
+
+    /// <summary>What <c>{{ connaisseur_pod_id }}</c> renders; default the <c>POD_NAME</c> environment variable, else the host name.</summary>
+    public string? PodName { get; init; }
 }

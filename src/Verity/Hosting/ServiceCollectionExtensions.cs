@@ -6,6 +6,8 @@ using Verity.Registry.Client;
 using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Admission;
+using Verity.Alerting;
+using Verity.Core.Alerting;
 using Verity.Caching;
 using Verity.Core.Configuration;
 using Verity.Validators;
@@ -24,7 +26,10 @@ internal static class ServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddVerityCore(this IServiceCollection services, AdmissionOptions options)
+    /// <param name="services">The container.</param>
+    /// <param name="options">Admission deadline and limits.</param>
+    /// <param name="alerting">Alert delivery; by default templates are checked but nothing is sent (the CLI).</param>
+    public static IServiceCollection AddVerityCore(this IServiceCollection services, AdmissionOptions options, AlertingOptions? alerting = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -50,7 +55,33 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ImageVerifier>();
         services.AddSingleton<NamespaceLabels>();
         services.AddSingleton<PolicyReportWriter>();
+        services.AddVerityAlerting(alerting ?? new AlertingOptions { Enabled = false });
         services.AddSingleton<AdmissionHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Alert templates, the sender (named <see cref="IHttpClientFactory"/> client without redirects or request logging,
+    /// which would print receiver URLs), the bounded queue and the counters. The host runs <see cref="AlertQueue"/>.
+    /// </summary>
+    private static IServiceCollection AddVerityAlerting(this IServiceCollection services, AlertingOptions options)
+    {
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<IAlertTemplateSource>(sp => new AlertTemplateSource(sp.GetRequiredService<AlertingOptions>()));
+        services.AddHttpClient(AlertSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.TryAddSingleton<AlertCounters>();
+        services.TryAddSingleton<IAlertingMetrics>(sp => sp.GetRequiredService<AlertCounters>());
+        services.TryAddSingleton<AlertSender>();
+        services.TryAddSingleton<AlertQueue>();
+        services.TryAddSingleton<AlertDispatcher>();
         return services;
     }
 }

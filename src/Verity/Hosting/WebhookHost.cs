@@ -36,7 +36,11 @@ internal static class WebhookHost
             admission = admission with { Timeout = timeout };
         }
 
-        builder.Services.AddVerityCore(admission);
+        builder.Services.AddVerityCore(admission, new Alerting.AlertingOptions
+        {
+            TemplatesDirectory = options.AlertTemplatesDirectory ?? Alerting.AlertingOptions.DefaultTemplatesDirectory,
+            PodName = options.PodName ?? (Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName),
+        });
         if (options.Kubeconfig is { Length: > 0 } kubeconfig)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<k8s.IKubernetes>(_ =>
@@ -79,6 +83,7 @@ internal static class WebhookHost
                 : CertificateProvider.SelfSigned(logger, time);
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReportWriter>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Alerting.AlertQueue>());
         builder.Services.AddHostedService(sp => new ConfigReloader(
             options.ConfigFile, options.ReloadInterval, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<ILogger<ConfigReloader>>()));
 
