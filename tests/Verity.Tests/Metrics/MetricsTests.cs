@@ -79,6 +79,8 @@ public sealed partial class MetricsTests
         Assert.Equal(2, m["verity_cache_lookups_total{result=\"miss\"}"]);
         Assert.Equal(3, m["verity_request_duration_seconds_count"]);
         Assert.Equal(2, m["verity_validation_duration_seconds_count{type=\"mock\",validator_name=\"mock\"}"]);
+        Assert.Equal(0, m["verity_alert_queue_depth"]);
+        Assert.Equal(0, m["verity_alerts_dropped_total"]);
     }
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?<labels>\{[^}]*\})? (?<value>[-+0-9.eE]+|NaN)$", RegexOptions.Multiline)]
