@@ -218,6 +218,43 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndlessData_SpreadOverReferrerManifests_CountsTowardTheEvidenceBudget()
+    {
+        var image = Digest.Parse(_registry.PutImage(Repo, "app", "app"));
+        var empty = Encoding.UTF8.GetBytes("{}");
+        var listing = new System.Text.Json.Nodes.JsonArray();
+        for (int i = 0; i < 3; i++)
+        {
+            // Tiny bundles, each in a manifest padded to 1.5 KB with an annotation: the blobs alone stay far under the budget.
+            var manifest = new System.Text.Json.Nodes.JsonObject
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = CosignPush.OciManifest,
+                ["artifactType"] = CosignPush.BundleType,
+                ["config"] = CosignPush.Descriptor("application/vnd.oci.empty.v1+json", _registry.PutBlob(Repo, empty), empty.Length),
+                ["layers"] = new System.Text.Json.Nodes.JsonArray(CosignPush.Descriptor(CosignPush.BundleType, _registry.PutBlob(Repo, empty), empty.Length)),
+                ["subject"] = CosignPush.Descriptor(CosignPush.OciManifest, image.ToString(), 0),
+                ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["padding"] = new string((char)('a' + i), 1500) },
+            }.ToJsonString();
+            var digest = _registry.PutManifest(Repo, manifest, CosignPush.OciManifest);
+            listing.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["mediaType"] = CosignPush.OciManifest,
+                ["digest"] = digest,
+                ["size"] = Encoding.UTF8.GetByteCount(manifest),
+                ["artifactType"] = CosignPush.BundleType,
+            });
+        }
+
+        var index = new System.Text.Json.Nodes.JsonObject { ["schemaVersion"] = 2, ["mediaType"] = CosignPush.OciIndex, ["manifests"] = listing };
+        _registry.PutManifest(Repo, index.ToJsonString(), CosignPush.OciIndex, $"sha256-{image.Hex}");
+
+        var outcome = await Validator(new CosignLimits { MaxEvidenceBytes = 2048 }).ValidateAsync(Ref("app"), Alice, Ct);
+
+        Assert.StartsWith("the signatures of the image are more than 2048 bytes together", Outcome.Denied(outcome), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReferrerOfAnotherImage_ListedUnderThisOne_Ignored()
     {
         var other = TestSigstore.RandomImage();
