@@ -45,10 +45,15 @@ internal static class ServeCommand
         {
             Description = "Where custom alert templates (<name>.json) are read from; default /app/alerts/templates. The shipped ones (slack, opsgenie, keybase, msteams, ecs-1-12-0) are built in",
         };
+        var warmUp = new Option<double>("--warm-up-timeout")
+        {
+            Description = "Seconds the start-up warm-up (synthetic reviews, connections to Notary servers) may hold /ready back; 0 skips it",
+            DefaultValueFactory = _ => 3,
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, alertTemplates, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, alertTemplates, warmUp, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -81,6 +86,7 @@ internal static class ServeCommand
                 TlsKeyFile = parse.GetValue(key)?.FullName,
                 Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reload)),
+                WarmUpTimeout = TimeSpan.FromSeconds(parse.GetValue(warmUp)),
                 LogLevel = parse.GetValue(logLevel),
                 SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
                 SecretsNamespace = parse.GetValue(secretsNamespace),

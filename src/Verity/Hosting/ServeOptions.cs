@@ -40,4 +40,7 @@ internal sealed record ServeOptions
 
     /// <summary>What <c>{{ connaisseur_pod_id }}</c> renders; default the <c>POD_NAME</c> environment variable, else the host name.</summary>
     public string? PodName { get; init; }
+
+    /// <summary>The longest the start-up warm-up (<see cref="StartupWarmUp"/>) may hold <c>/ready</c> back; zero skips it.</summary>
+    public TimeSpan WarmUpTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }
