@@ -155,6 +155,22 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeySignatureCarryingACertificateForAnotherKey_IsRejected()
+    {
+        var image = Digest.Parse(_registry.PutImage(Repo, "app", "app"));
+        using var mallory = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=mallory", mallory, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var layer = CosignPush.KeyLayer(_alice, image);
+        layer = layer with { Annotations = layer.Annotations.SetItem(CosignSignatureLayer.CertificateAnnotation, certificate.ExportCertificatePem()) };
+        CosignPush.Signatures(_registry, Repo, image, layer);
+
+        var outcome = await Validator().ValidateAsync(Ref("app"), Alice, Ct);
+
+        Assert.Contains("the signature carries a certificate for another key than trust root \"alice\"", Outcome.Denied(outcome), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TooManySignatures_33Layers_DeniedWithoutFetchingAnyPayload()
     {
         var image = Digest.Parse(_registry.PutImage(Repo, "app", "app"));
