@@ -24,6 +24,7 @@ internal static class VerityCli
             NotaryCommand.Create(output, errors, input),
             SigstoreCommand.Create(output, errors),
             ConfigCommand.Create(output, errors),
+            ManifestsCommand.Create(output, errors),
         };
         root.Options.Add(CommonOptions.Verbose);
 
