@@ -78,6 +78,12 @@ public static class EventIds
     /// <summary>NotaryLog.NotaryKeptDataRefused.</summary>
     public const int NotaryKeptDataRefused = 5001;
 
+    /// <summary>NotationLog.SignatureRejected.</summary>
+    public const int NotationSignatureRejected = 5101;
+
+    /// <summary>NotationLog.Logged: a failure the verification level only logs, or a check not made.</summary>
+    public const int NotationLogged = 5102;
+
     /// <summary>Log.NamespaceSkipped.</summary>
     public const int NamespaceSkipped = 1006;
 
