@@ -51,7 +51,7 @@ public sealed class NotationTestCa : IDisposable
 
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        using var cert = request.Create(_rootWithKey, notBefore ?? now.AddDays(-1), notAfter ?? now.AddYears(1), serial);
+        using var cert = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForRSA(_rootKey, RSASignaturePadding.Pkcs1), notBefore ?? now.AddDays(-1), notAfter ?? now.AddYears(1), serial);
         return key is ECDsa e2 ? cert.CopyWithPrivateKey(e2) : cert.CopyWithPrivateKey((RSA)key);
     }
 
