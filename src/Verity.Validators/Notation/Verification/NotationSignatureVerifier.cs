@@ -81,8 +81,8 @@ public sealed class NotationSignatureVerifier
                 failure = $"certificate chain does not lead to trust root \"{root.Name}\"";
                 if (level == NotationVerificationLevel.Audit)
                 {
+                    // Logged, not enforced: the root stays unsatisfied so the validator can say what strict would decide.
                     logged.Add(failure + " (logged under audit)");
-                    failure = null;
                 }
             }
 
