@@ -56,7 +56,7 @@ public sealed class NotationValidatorType : ValidatorType<NotationValidatorDefin
         services.GetRequiredService<NotationValidatorFactory>().Create(definition);
 
     /// <summary>Parses <paramref name="text"/> as one of <paramref name="names"/> (in enum order), or null.</summary>
-    internal static T? ParseEnum<T>(string? text, string[] names)
+    public static T? ParseEnum<T>(string? text, string[] names)
         where T : struct, Enum
     {
         var index = Array.FindIndex(names, n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase));

@@ -224,12 +224,12 @@ public sealed class NotationSignatureVerifier
             return $"signature covers {signed.Digest} not {expected.Digest}";
         }
 
-        if (signed.Size != expected.Size)
+        if (expected.Size >= 0 && signed.Size != expected.Size)
         {
             return $"signature covers {signed.Digest} with size {signed.Size}, not the manifest's {expected.Size} bytes";
         }
 
-        if (!string.Equals(signed.MediaType, expected.MediaType, StringComparison.Ordinal))
+        if (expected.MediaType.Length > 0 && !string.Equals(signed.MediaType, expected.MediaType, StringComparison.Ordinal))
         {
             return $"signature covers media type \"{signed.MediaType}\", not the manifest's \"{expected.MediaType}\"";
         }
