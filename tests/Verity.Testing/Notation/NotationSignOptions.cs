@@ -11,4 +11,7 @@ public sealed record NotationSignOptions
 
     /// <summary>An extra protected header listed in <c>crit</c> (a header Verity does not understand).</summary>
     public string? UnknownCritical { get; init; }
+
+    /// <summary>Makes the RFC 3161 timestamp token over the signature value (JWS only), if set.</summary>
+    public Func<byte[], byte[]>? Timestamp { get; init; }
 }

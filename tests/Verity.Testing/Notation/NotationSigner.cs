@@ -56,15 +56,21 @@ public static class NotationSigner
         var signature = rsa is not null
             ? rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)
             : ec!.SignData(input, HashAlgorithmName.SHA256);
+        var unprotected = new JsonObject
+        {
+            ["x5c"] = new JsonArray([.. chain.Select(c => (JsonNode)Convert.ToBase64String(c.RawData))]),
+            ["io.cncf.notary.signingAgent"] = "verity-tests",
+        };
+        if (options.Timestamp is { } stamp)
+        {
+            unprotected["io.cncf.notary.timestampSignature"] = Convert.ToBase64String(stamp(signature));
+        }
+
         return Encoding.UTF8.GetBytes(new JsonObject
         {
             ["payload"] = payloadText,
             ["protected"] = protectedText,
-            ["header"] = new JsonObject
-            {
-                ["x5c"] = new JsonArray([.. chain.Select(c => (JsonNode)Convert.ToBase64String(c.RawData))]),
-                ["io.cncf.notary.signingAgent"] = "verity-tests",
-            },
+            ["header"] = unprotected,
             ["signature"] = Base64Url.EncodeToString(signature),
         }.ToJsonString());
     }
