@@ -157,6 +157,18 @@ public sealed class NotationVerifierAttackTests : IDisposable
     }
 
     [Fact]
+    public void PayloadWithRepeatedDigestKey_FailsIntegrity()
+    {
+        using var leaf = _ca.Leaf();
+        var payload = System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"targetArtifact\":{{\"mediaType\":\"{ManifestType}\",\"digest\":\"{Image}\",\"digest\":\"{Other}\",\"size\":1234}}}}");
+
+        var verdict = Verify(Sign("jws", payload, leaf, _ca));
+
+        Assert.Equal("the signed payload repeats a key", verdict.IntegrityFailure);
+    }
+
+    [Fact]
     public void ChainWithoutRoot_FailsIntegrity()
     {
         using var leaf = _ca.Leaf();

@@ -209,6 +209,12 @@ public sealed class NotationSignatureVerifier
         {
             using var doc = JsonDocument.Parse(payload);
             var target = doc.RootElement.GetProperty("targetArtifact");
+            if (HasDuplicateKeys(doc.RootElement) || HasDuplicateKeys(target))
+            {
+                // Go's encoding/json keeps the last of a repeated key, System.Text.Json the first: refuse the ambiguity.
+                return "the signed payload repeats a key";
+            }
+
             signed = new TargetArtifact(
                 target.GetProperty("mediaType").GetString() ?? string.Empty,
                 target.GetProperty("digest").GetString() ?? string.Empty,
@@ -235,6 +241,12 @@ public sealed class NotationSignatureVerifier
         }
 
         return null;
+    }
+
+    private static bool HasDuplicateKeys(JsonElement element)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        return element.ValueKind == JsonValueKind.Object && element.EnumerateObject().Any(p => !names.Add(p.Name));
     }
 
     private static string? CheckTimestamp(NotationEnvelope envelope, CertificateTrustRoot root, NotationTimestampPolicy policy, DateTimeOffset now, ImmutableArray<string>.Builder logged)
