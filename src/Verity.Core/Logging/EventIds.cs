@@ -110,4 +110,13 @@ public static class EventIds
 
     /// <summary>Log.AlertDenied.</summary>
     public const int AlertDenied = 6007;
+
+    /// <summary>Log.SharedCacheUnavailable.</summary>
+    public const int SharedCacheUnavailable = 7000;
+
+    /// <summary>Log.SharedCacheRestored.</summary>
+    public const int SharedCacheRestored = 7001;
+
+    /// <summary>Log.SharedCacheValueUnreadable.</summary>
+    public const int SharedCacheValueUnreadable = 7002;
 }

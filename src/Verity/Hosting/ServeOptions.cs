@@ -40,4 +40,8 @@ internal sealed record ServeOptions
 
     /// <summary>What <c>{{ connaisseur_pod_id }}</c> renders; default the <c>POD_NAME</c> environment variable, else the host name.</summary>
     public string? PodName { get; init; }
+
+    /// <summary>The shared cache's Redis server (from <c>REDIS_HOST</c>, <c>REDIS_PASSWORD</c> and the CA file); null keeps
+    /// verdicts and rollback floors in this process only.</summary>
+    public Caching.RedisOptions? Redis { get; init; }
 }
