@@ -19,7 +19,7 @@ namespace Verity.Caching;
 /// <para>With <see cref="RedisOptions.CaFile"/> the connection is TLS, and the server's certificate must chain to the
 /// certificates in that file (the only roots trusted, as Connaisseur pins its Redis certificate) and name the host.</para>
 /// </remarks>
-internal sealed class RedisConnection : IHostedService, IAsyncDisposable
+internal sealed class RedisConnection : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly RedisOptions _options;
     private readonly SharedCacheHealth _health;
@@ -29,6 +29,7 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
     private ConnectionMultiplexer? _multiplexer;
     private long _pausedUntil;
     private bool _disposed;
+    private int _disposeCalls;
 
     public RedisConnection(RedisOptions options, SharedCacheHealth health, TimeProvider time, ILogger<RedisConnection> logger)
     {
@@ -137,8 +138,15 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the connection; safe to call more than once (the container and the host both may).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeCalls, 1) != 0)
+        {
+            return;
+        }
+
+        // The semaphore is left undisposed: it never allocates a wait handle, and a late ConnectAsync must not throw.
         await _connecting.WaitAsync();
         try
         {
@@ -147,15 +155,26 @@ internal sealed class RedisConnection : IHostedService, IAsyncDisposable
             {
                 _multiplexer = null;
                 await multiplexer.CloseAsync(allowCommandsToComplete: false);
-                multiplexer.Dispose();
+                await multiplexer.DisposeAsync();
             }
         }
         finally
         {
             _connecting.Release();
         }
+    }
 
-        _connecting.Dispose();
+    /// <summary>Closes the connection at once (a container disposed synchronously); safe to call more than once.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposeCalls, 1) != 0)
+        {
+            return;
+        }
+
+        _disposed = true;
+        var multiplexer = Interlocked.Exchange(ref _multiplexer, null);
+        multiplexer?.Dispose();
     }
 
     private void Degrade(string reason)
