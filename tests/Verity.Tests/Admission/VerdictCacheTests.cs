@@ -169,8 +169,9 @@ public sealed class VerdictCacheTests
     [Fact]
     public void Cache_MemoryPerEntry_IsBounded()
     {
-        // Allocated bytes, not time: what the LRU itself adds per verdict (node, entry, dictionary slot), the key's image
-        // string and the outcome being the caller's. Measured at about 170 bytes on .NET 10 x64 (docs/performance.md).
+        // Allocated bytes, not time: what the LRU itself adds per verdict (its item, the entry, the dictionary node, queue
+        // slots and the dictionary's growth), the key's strings and the outcome being the caller's. Measured at about
+        // 380 bytes on .NET 10 x64, so a full cache costs under 4 MB besides the image strings (docs/performance.md).
         const int entries = VerdictCache.Capacity;
         var cache = new VerdictCache(TimeProvider.System);
         var outcome = new ValidationOutcome.Trusted(Core.Images.Digest.Parse(MockValidator.AliceDigest));
@@ -186,7 +187,7 @@ public sealed class VerdictCacheTests
 
         var perEntry = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)entries;
         TestContext.Current.TestOutputHelper?.WriteLine($"verdict cache: {perEntry:0} bytes allocated per entry");
-        Assert.InRange(perEntry, 1, 400);
+        Assert.InRange(perEntry, 1, 512);
     }
 
     [Fact]
