@@ -80,6 +80,7 @@ public sealed partial class MetricsTests
         Assert.Equal(3, m["verity_request_duration_seconds_count"]);
         Assert.Equal(2, m["verity_validation_duration_seconds_count{type=\"mock\",validator_name=\"mock\"}"]);
         Assert.Equal(0, m["verity_alert_queue_depth"]);
+        Assert.Equal(0, m["verity_cache_degraded"]);
         Assert.Equal(0, m["verity_alerts_dropped_total"]);
     }
 
