@@ -2,7 +2,8 @@ namespace Verity.Core.Logging;
 
 /// <summary>
 /// Every log event id of Verity, in one table so that none is used twice: 1000s admission, 1100s validation,
-/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types, 6000s alerting.
+/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types, 6000s alerting,
+/// 8000s start-up and warm-up.
 /// </summary>
 public static class EventIds
 {
@@ -119,4 +120,13 @@ public static class EventIds
 
     /// <summary>Log.SharedCacheValueUnreadable.</summary>
     public const int SharedCacheValueUnreadable = 7002;
+
+    /// <summary>Log.WarmUpCompleted.</summary>
+    public const int WarmUpCompleted = 8001;
+
+    /// <summary>Log.WarmUpStepFailed.</summary>
+    public const int WarmUpStepFailed = 8002;
+
+    /// <summary>Log.ValidatorWarmedUp.</summary>
+    public const int ValidatorWarmedUp = 8003;
 }

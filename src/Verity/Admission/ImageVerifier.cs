@@ -124,7 +124,7 @@ internal sealed class ImageVerifier
         {
             Log.ValidatorFailed(_logger, e, image, validator.Name, validator.Type);
             var reason = e is ValidationException ? e.Message : "an internal error occurred (see Verity's log)";
-            return verdict with { Reason = $"error during {validator.Type} validation: {reason}" };
+            return verdict with { Reason = $"error during {validator.Type} validation: {DisplayText.Clean(reason)}" };
         }
 
         _metrics.ValidatorCalled(validator.Type, validator.Name, System.Diagnostics.Stopwatch.GetElapsedTime(validationStarted));
@@ -152,13 +152,13 @@ internal sealed class ImageVerifier
                     };
                 }
 
-                return verdict with { Allowed = true, Digest = trusted.Digest ?? reference.Digest, Reason = trusted.Detail };
+                return verdict with { Allowed = true, Digest = trusted.Digest ?? reference.Digest, Reason = trusted.Detail is null ? null : DisplayText.Clean(trusted.Detail) };
             case ValidationOutcome.Denied denied:
                 return verdict with
                 {
                     Reason = !validator.ReadsEvidence
-                        ? $"{denied.Reason} using rule \"{rule.Pattern.Original}\""
-                        : denied.Reason,
+                        ? $"{DisplayText.Clean(denied.Reason)} using rule \"{rule.Pattern.Original}\""
+                        : DisplayText.Clean(denied.Reason),
                 };
             default:
                 throw new InvalidOperationException($"unknown outcome {outcome}");

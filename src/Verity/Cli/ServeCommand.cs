@@ -49,10 +49,15 @@ internal static class ServeCommand
         {
             Description = "With REDIS_HOST: the PEM CA certificate(s) the Redis server's certificate must chain to (TLS); default /app/redis-certs/tls.crt when present, else plain TCP",
         };
+        var warmUp = new Option<double>("--warm-up-timeout")
+        {
+            Description = "Seconds the start-up warm-up (synthetic reviews, connections to Notary servers) may hold /ready back; 0 skips it",
+            DefaultValueFactory = _ => 3,
+        };
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, alertTemplates, redisCa, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, alertTemplates, redisCa, warmUp, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -98,6 +103,7 @@ internal static class ServeCommand
                 TlsKeyFile = parse.GetValue(key)?.FullName,
                 Timeout = parse.GetValue(timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 ReloadInterval = TimeSpan.FromSeconds(parse.GetValue(reload)),
+                WarmUpTimeout = TimeSpan.FromSeconds(parse.GetValue(warmUp)),
                 LogLevel = parse.GetValue(logLevel),
                 SecretsDirectory = parse.GetValue(secretsDir)?.FullName,
                 SecretsNamespace = parse.GetValue(secretsNamespace),

@@ -91,6 +91,11 @@ internal static class WebhookHost
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReportWriter>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Alerting.AlertQueue>());
+
+        builder.Services.AddSingleton<WarmUpState>();
+        builder.Services.AddHostedService(sp => new StartupWarmUp(
+            sp, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<WarmUpState>(), options.WarmUpTimeout,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StartupWarmUp>>()));
         builder.Services.AddHostedService(sp => new ConfigReloader(
             options.ConfigFile, options.ReloadInterval, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<ILogger<ConfigReloader>>()));
 
@@ -145,13 +150,20 @@ internal static class WebhookHost
         var handler = app.Services.GetRequiredService<AdmissionHandler>();
         var snapshots = app.Services.GetRequiredService<PolicySnapshotProvider>();
         var sharedCache = app.Services.GetRequiredService<Caching.SharedCacheHealth>();
+        var warmUp = app.Services.GetRequiredService<WarmUpState>();
 
-        app.MapGet("/health", () => Results.Text("ok\n"));
+        app.MapGet("/health", () => Results.Text("ok
+"));
 
         // A degraded shared cache is reported, never unready: validation goes on without it.
-        app.MapGet("/ready", () => snapshots.Current is null
-            ? Results.Text("no configuration loaded\n", statusCode: 503)
-            : Results.Text(sharedCache.Describe() is { } cache ? $"ready\n{cache}\n" : "ready\n"));
+        app.MapGet("/ready", () => snapshots.Current is null ? Results.Text("no configuration loaded
+", statusCode: 503)
+            : !warmUp.IsDone ? Results.Text("warming up
+", statusCode: 503)
+            : Results.Text(sharedCache.Describe() is { } cache ? $"ready
+{cache}
+" : "ready
+"));
         var metrics = app.Services.GetRequiredService<VerityMetrics>();
         app.MapGet("/metrics", async (HttpContext context) =>
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using Verity.Tests.Admission;
 using Verity.Tests.Hosting;
 using static Verity.Tests.Admission.AdmissionRequests;
 
@@ -12,23 +13,7 @@ public sealed partial class MetricsTests
 {
     private const string Alice = "securesystemsengineering/alice-image:test";
 
-    private const string Config = """
-        validators:
-          - name: mock
-            type: static
-            approve: false
-          - name: deny
-            type: static
-            approve: false
-        policy:
-          - pattern: "*:*"
-            validator: mock
-          - pattern: "my.reg/deny-me:*"
-            validator: deny
-        features:
-          cache:
-            expirySeconds: 30
-        """;
+    private static readonly string Config = MockConfig.WithFeatures("  cache:\n    expirySeconds: 30");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
