@@ -1,12 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Security;
 
 // A small load generator for the webhook: N connections (HTTP/1.1 keep-alive over TLS) send requests for
 // a fixed time; it reports requests per second and latency percentiles. Every run also measures GET /health
 // on the same server as a baseline, so figures can be compared as ratios across noisy machines.
 //
-// usage: Verity.LoadTest URL BODY.json [--connections 16] [--seconds 10] [--warmup 2]
+// usage: Verity.LoadTest URL BODY.json [--connections 16] [--seconds 10] [--warmup 2] [--expect TEXT] [--pid PID]
+//        Verity.LoadTest startup --config C.yaml --variant LABEL=COMMAND... --review KIND=IMAGE... [--runs 5]   (see Startup.cs)
+//        Verity.LoadTest images URL --image-prefix REGISTRY/REPO:t --count 10000 --rate 1000 --soak-seconds 30 --pid PID (ManyImages.cs)
+// --expect counts answers whose body lacks TEXT as wrong ("right answers/s" = throughput minus wrong ones); --pid also
+// reports the CPU time the server and this generator used during the run (their shares of the machine).
+if (args is ["startup", ..])
+{
+    return await Startup.RunAsync(args);
+}
+
+if (args is ["images", _, ..])
+{
+    return await ManyImages.RunAsync(args);
+}
+
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: Verity.LoadTest https://127.0.0.1:8443 review.json [--connections N] [--seconds S] [--warmup S]");
@@ -18,40 +31,25 @@ var body = File.ReadAllBytes(args[1]);
 int connections = Option("--connections", 16);
 int seconds = Option("--seconds", 10);
 int warmup = Option("--warmup", 2);
+var expect = Cli.Text(args, "--expect") is { } expectText ? System.Text.Encoding.UTF8.GetBytes(expectText) : null;
+int pid = Option("--pid", 0);
 
 var health = await Run("GET /health (baseline)", () => new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/health")));
-var mutate = await Run("POST /mutate", () =>
-{
-    var content = new ByteArrayContent(body);
-    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-    return new HttpRequestMessage(HttpMethod.Post, new Uri(url, "/mutate")) { Content = content };
-});
+var mutate = await Run("POST /mutate", () => Cli.Review(url, body));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio: /mutate throughput is {mutate.Rps / health.Rps:F2} of /health, p50 latency {mutate.P50 / health.P50:F2}× /health's"));
 return 0;
 
 async Task<Result> Run(string name, Func<HttpRequestMessage> request)
 {
-    // Loopback load test against a server that usually has a self-signed certificate: trust the
-    // certificate it presents first, and only that one.
-    string? pinned = null;
-    using var handler = new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = connections,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        SslOptions = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                var hash = certificate?.GetCertHashString();
-                pinned ??= hash;
-                return hash is not null && hash == pinned;
-            },
-        },
-    };
-    using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    // Loopback load test against a server that usually has a self-signed certificate: trust the certificate it
+    // presents first, and only that one (Cli.PinningClient).
+    using var client = Cli.PinningClient(connections);
     var latencies = new List<double>[connections];
     long errors = 0;
+    long wrong = 0;
+    var serverCpu = pid > 0 ? Cli.CpuTime(pid) : TimeSpan.Zero;
+    var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
     var warmupEnd = TimeSpan.FromSeconds(warmup);
     var end = TimeSpan.FromSeconds(warmup + seconds);
@@ -65,10 +63,14 @@ async Task<Result> Run(string name, Func<HttpRequestMessage> request)
             try
             {
                 using var response = await client.SendAsync(message);
-                await response.Content.ReadAsByteArrayAsync();
+                var answer = await response.Content.ReadAsByteArrayAsync();
                 if (!response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref errors);
+                }
+                else if (expect is not null && answer.AsSpan().IndexOf(expect) < 0 && started >= warmupEnd)
+                {
+                    Interlocked.Increment(ref wrong);
                 }
             }
             catch (HttpRequestException)
@@ -83,10 +85,13 @@ async Task<Result> Run(string name, Func<HttpRequestMessage> request)
         }
     }).ToArray();
     await Task.WhenAll(workers);
+    var wall = stopwatch.Elapsed.TotalSeconds;
+    var serverShare = pid > 0 ? (Cli.CpuTime(pid) - serverCpu).TotalSeconds / wall / Environment.ProcessorCount : double.NaN;
+    var ownShare = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall / Environment.ProcessorCount;
     var all = latencies.SelectMany(l => l).Order().ToArray();
     var result = new Result(all.Length / (double)seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name}: {result.Rps:F0} req/s, p50 {result.P50:F2} ms, p95 {result.P95:F2} ms, p99 {result.P99:F2} ms ({all.Length} requests, {errors} errors, {connections} connections, {seconds} s)"));
+        $"{name}: {result.Rps:F0} req/s, p50 {result.P50:F2} ms, p95 {result.P95:F2} ms, p99 {result.P99:F2} ms ({all.Length} requests, {errors} errors, {wrong} wrong answers, {(all.Length - wrong - errors) / (double)seconds:F0} right answers/s, {connections} connections, {seconds} s); CPU share of {Environment.ProcessorCount} cores: load generator {ownShare:P0}, server {serverShare:P0}"));
     return result;
 }
 

@@ -2,7 +2,8 @@ namespace Verity.Core.Logging;
 
 /// <summary>
 /// Every log event id of Verity, in one table so that none is used twice: 1000s admission, 1100s validation,
-/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types.
+/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types, 6000s alerting,
+/// 8000s start-up and warm-up.
 /// </summary>
 public static class EventIds
 {
@@ -95,4 +96,43 @@ public static class EventIds
 
     /// <summary>Log.PolicyReportNotWritten.</summary>
     public const int PolicyReportNotWritten = 4101;
+
+    /// <summary>Log.AlertSent.</summary>
+    public const int AlertSent = 6001;
+
+    /// <summary>Log.AlertFailed.</summary>
+    public const int AlertFailed = 6002;
+
+    /// <summary>Log.AlertRetrying.</summary>
+    public const int AlertRetrying = 6003;
+
+    /// <summary>Log.AlertDropped.</summary>
+    public const int AlertDropped = 6004;
+
+    /// <summary>Log.AlertEmpty.</summary>
+    public const int AlertEmpty = 6005;
+
+    /// <summary>Log.AlertNotRendered.</summary>
+    public const int AlertNotRendered = 6006;
+
+    /// <summary>Log.AlertDenied.</summary>
+    public const int AlertDenied = 6007;
+
+    /// <summary>Log.SharedCacheUnavailable.</summary>
+    public const int SharedCacheUnavailable = 7000;
+
+    /// <summary>Log.SharedCacheRestored.</summary>
+    public const int SharedCacheRestored = 7001;
+
+    /// <summary>Log.SharedCacheValueUnreadable.</summary>
+    public const int SharedCacheValueUnreadable = 7002;
+
+    /// <summary>Log.WarmUpCompleted.</summary>
+    public const int WarmUpCompleted = 8001;
+
+    /// <summary>Log.WarmUpStepFailed.</summary>
+    public const int WarmUpStepFailed = 8002;
+
+    /// <summary>Log.ValidatorWarmedUp.</summary>
+    public const int ValidatorWarmedUp = 8003;
 }

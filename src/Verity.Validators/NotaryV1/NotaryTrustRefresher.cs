@@ -148,7 +148,23 @@ internal sealed class NotaryTrustRefresher
         }
 
         string[] roles = [TufRoles.Timestamp, TufRoles.Snapshot, TufRoles.Targets];
-        var bodies = await Task.WhenAll(roles.Select(role => fetch(role, null, cancellationToken).AsTask()));
+        var downloads = Task.WhenAll(roles.Select(role => fetch(role, null, cancellationToken).AsTask()));
+
+        // The root is verified while the other three travel; what is decided stays as before: a missing role first,
+        // then the root's verdict.
+        var state = await _store.GetAsync(request.StateKey, cancellationToken);
+        TrustedMetadataSet? trusted = null;
+        TufException? rootFailure = null;
+        try
+        {
+            trusted = await LoadRootAsync(request, rootBytes, state, fetch, cancellationToken);
+        }
+        catch (TufException e)
+        {
+            rootFailure = e;
+        }
+
+        var bodies = await downloads;
         for (var i = 0; i < roles.Length; i++)
         {
             if (bodies[i] is null)
@@ -158,12 +174,14 @@ internal sealed class NotaryTrustRefresher
             }
         }
 
-        var state = await _store.GetAsync(request.StateKey, cancellationToken);
-        TrustedMetadataSet? trusted = null;
         try
         {
-            trusted = await LoadRootAsync(request, rootBytes, state, fetch, cancellationToken);
-            trusted.UpdateTimestamp(bodies[0]!);
+            if (rootFailure is not null)
+            {
+                throw rootFailure;
+            }
+
+            trusted!.UpdateTimestamp(bodies[0]!);
             trusted.UpdateSnapshot(bodies[1]!);
             trusted.UpdateTargets(bodies[2]!);
         }
@@ -175,7 +193,7 @@ internal sealed class NotaryTrustRefresher
             return new NotaryRefresh(null, new ValidationOutcome.Denied(e.Message), IsFull: true);
         }
 
-        return await CompleteRefreshAsync(key, trusted, request, fetch, state, isFull: true, cancellationToken);
+        return await CompleteRefreshAsync(key, trusted!, request, fetch, state, isFull: true, cancellationToken);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ namespace Verity.Validators.NotaryV1;
 /// naming the server and the GUN (the caller denies: fail closed); a missing collection or tag is a
 /// <see cref="ValidationOutcome.Denied"/>.</para>
 /// </remarks>
-public sealed class NotaryV1Validator : IValidator
+public sealed class NotaryV1Validator : IValidator, IValidatorWarmUp
 {
     private readonly NotaryV1ValidatorDefinition _definition;
     private readonly IAuthenticatedServerClient _client;
@@ -90,7 +90,7 @@ public sealed class NotaryV1Validator : IValidator
             Server = _server,
             ServerUrl = _client.BaseUri.AbsoluteUri,
         };
-        var fetch = new NotaryTrustDataFetch(_client, gun);
+        var fetch = new NotaryDelegationPrefetch(new NotaryTrustDataFetch(_client, gun).FetchAsync, notaryOptions.Delegations);
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -106,6 +106,28 @@ public sealed class NotaryV1Validator : IValidator
         {
             throw new ValidationException(
                 $"{_server} did not deliver the trust data of GUN \"{gun}\" within {_timeout.TotalSeconds:0.###} s", e);
+        }
+        finally
+        {
+            // A delegation fetched early that the verifier never asked for (the verdict came first) stops here
+            // instead of running on after the validation.
+            await linked.CancelAsync();
+        }
+    }
+
+    /// <summary>Opens a connection to the Notary server (TLS handshake included) through the client every validation of
+    /// this validator uses, so the first validation finds it in the pool: <c>GET /_notary_server/health</c>, which
+    /// notary-server answers without authentication. Any answer will do; a failure is reported, not thrown.</summary>
+    public async ValueTask<string> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.GetAsync("_notary_server/health", "_notary_server", 4096, "health check", cancellationToken);
+            return $"connected to {_server}";
+        }
+        catch (RegistryException e)
+        {
+            return e.StatusCode is not null ? $"connected to {_server}" : $"could not connect to {_server}: {e.Message}";
         }
     }
 

@@ -19,6 +19,9 @@ internal sealed record AdmissionResponse
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Whether the request was denied because its deadline passed.</summary>
+    public bool TimedOut { get; init; }
+
     /// <summary>The patch as RFC 6902 JSON: <c>[{"op":"replace","path":…,"value":…}]</c>.</summary>
     public byte[] PatchJson()
     {

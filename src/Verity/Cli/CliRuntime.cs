@@ -22,11 +22,21 @@ internal sealed class CliRuntime : IDisposable
         where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>Starts a runtime, or prints the configuration errors and returns null.</summary>
-    public static CliRuntime? TryStart(string configFile, string? logLevel, TextWriter errors)
+    public static CliRuntime? TryStart(string configFile, string? logLevel, TextWriter errors, bool verbose = false)
     {
         try
         {
-            return Start(configFile, logLevel);
+            var runtime = Start(configFile, logLevel ?? (verbose ? "debug" : "none"));
+            if (logLevel is null && !verbose)
+            {
+                // Nothing is logged: say the configuration's warnings plainly instead.
+                foreach (var warning in runtime.Snapshot.Configuration.Warnings)
+                {
+                    errors.WriteLine($"verity: configuration warning: {warning}");
+                }
+            }
+
+            return runtime;
         }
         catch (ConfigurationException e)
         {

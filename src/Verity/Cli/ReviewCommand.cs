@@ -44,7 +44,7 @@ internal static class ReviewCommand
                 return VerityCli.UsageError;
             }
 
-            using var runtime = CliRuntime.TryStart(parse.GetValue(config)!.FullName, parse.GetValue(logLevel), errors);
+            using var runtime = CliRuntime.TryStart(parse.GetValue(config)!.FullName, parse.GetValue(logLevel), errors, parse.GetValue(CommonOptions.Verbose));
             if (runtime is null)
             {
                 return VerityCli.UsageError;

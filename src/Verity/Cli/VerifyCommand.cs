@@ -22,7 +22,7 @@ internal static class VerifyCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var runtime = CliRuntime.TryStart(parse.GetValue(config)!.FullName, parse.GetValue(logLevel), errors);
+            using var runtime = CliRuntime.TryStart(parse.GetValue(config)!.FullName, parse.GetValue(logLevel), errors, parse.GetValue(CommonOptions.Verbose));
             if (runtime is null)
             {
                 return VerityCli.UsageError;
@@ -94,7 +94,7 @@ internal static class VerifyCommand
     private static async Task WriteJsonAsync(TextWriter output, ImageVerdict[] verdicts, string? mode)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartArray();
             foreach (var verdict in verdicts)

@@ -26,6 +26,7 @@ internal static class VerityCli
             NotationCommand.Create(output, errors),
             ConfigCommand.Create(output, errors),
         };
+        root.Options.Add(CommonOptions.Verbose);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -38,7 +39,32 @@ internal static class VerityCli
             return UsageError;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors });
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One line that names the cause (the messages of the exception and its causes); the whole trace on request.
+            await errors.WriteLineAsync(parse.GetValue(CommonOptions.Verbose) ? $"verity: {e}" : $"verity: {OneLine(e)} (--verbose for details)");
+            return UsageError;
+        }
+    }
+
+    /// <summary>An exception's message and those of its causes, each once, on one line.</summary>
+    internal static string OneLine(Exception e)
+    {
+        var parts = new List<string>();
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            var message = current.Message.ReplaceLineEndings(" ").Trim();
+            if (message.Length > 0 && !parts.Any(p => p.Contains(message, StringComparison.Ordinal)))
+            {
+                parts.Add(message);
+            }
+        }
+
+        return string.Join(": ", parts);
     }
 
     private static string CommandPath(ParseResult parse)

@@ -1,3 +1,4 @@
+using Verity.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Cluster;
 using Verity.Core.Cluster;
@@ -18,7 +19,8 @@ namespace Verity.Hosting;
 
 /// <summary>
 /// Builds the webhook server: Kestrel over TLS 1.2+, <c>POST /mutate</c>, <c>GET /health</c>,
-/// <c>GET /ready</c>, a request body limit and graceful shutdown.
+/// <c>GET /ready</c> (200 once a configuration is loaded; its body also says whether the shared cache is degraded),
+/// <c>GET /metrics</c>, a request body limit and graceful shutdown.
 /// </summary>
 internal static class WebhookHost
 {
@@ -35,7 +37,11 @@ internal static class WebhookHost
             admission = admission with { Timeout = timeout };
         }
 
-        builder.Services.AddVerityCore(admission);
+        builder.Services.AddVerityCore(admission, new Alerting.AlertingOptions
+        {
+            TemplatesDirectory = options.AlertTemplatesDirectory ?? Alerting.AlertingOptions.DefaultTemplatesDirectory,
+            PodName = options.PodName ?? (Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName),
+        });
         if (options.Kubeconfig is { Length: > 0 } kubeconfig)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<k8s.IKubernetes>(_ =>
@@ -45,6 +51,12 @@ internal static class WebhookHost
         if (options.StateDirectory is { Length: > 0 } stateDirectory)
         {
             builder.Services.AddSingleton(new ValidatorStateOptions { Directory = stateDirectory });
+        }
+
+        if (options.Redis is { } redis)
+        {
+            builder.Services.AddVeritySharedCache(redis);
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Caching.RedisConnection>());
         }
 
         if (options.SecretsNamespace is { Length: > 0 } secretsNamespace)
@@ -78,6 +90,12 @@ internal static class WebhookHost
                 : CertificateProvider.SelfSigned(logger, time);
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReportWriter>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Alerting.AlertQueue>());
+
+        builder.Services.AddSingleton<WarmUpState>();
+        builder.Services.AddHostedService(sp => new StartupWarmUp(
+            sp, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<WarmUpState>(), options.WarmUpTimeout,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StartupWarmUp>>()));
         builder.Services.AddHostedService(sp => new ConfigReloader(
             options.ConfigFile, options.ReloadInterval, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<ILogger<ConfigReloader>>()));
 
@@ -131,13 +149,30 @@ internal static class WebhookHost
     {
         var handler = app.Services.GetRequiredService<AdmissionHandler>();
         var snapshots = app.Services.GetRequiredService<PolicySnapshotProvider>();
+        var sharedCache = app.Services.GetRequiredService<Caching.SharedCacheHealth>();
+        var warmUp = app.Services.GetRequiredService<WarmUpState>();
 
-        app.MapGet("/health", () => Results.Text("ok\n"));
-        app.MapGet("/ready", () => snapshots.Current is null
-            ? Results.Text("no configuration loaded\n", statusCode: 503)
-            : Results.Text("ready\n"));
+        app.MapGet("/health", () => Results.Text("ok
+"));
+
+        // A degraded shared cache is reported, never unready: validation goes on without it.
+        app.MapGet("/ready", () => snapshots.Current is null ? Results.Text("no configuration loaded
+", statusCode: 503)
+            : !warmUp.IsDone ? Results.Text("warming up
+", statusCode: 503)
+            : Results.Text(sharedCache.Describe() is { } cache ? $"ready
+{cache}
+" : "ready
+"));
+        var metrics = app.Services.GetRequiredService<VerityMetrics>();
+        app.MapGet("/metrics", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.ExportAsync(context.Response.Body, context.RequestAborted);
+        });
         app.Map("/mutate", async (HttpContext context) =>
         {
+            metrics.RequestReceived();
             var request = context.Request;
             var response = context.Response;
             if (!HttpMethods.IsPost(request.Method))

@@ -33,6 +33,7 @@ internal static class VerityLogging
         "trace" => LogLevel.Trace,
         "warn" or "warning" => LogLevel.Warning,
         "error" => LogLevel.Error,
+        "none" or "off" => LogLevel.None,
         _ => LogLevel.Information,
     };
 }

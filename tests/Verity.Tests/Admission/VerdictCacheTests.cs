@@ -125,22 +125,99 @@ public sealed class VerdictCacheTests
     }
 
     [Fact]
-    public void Cache_WhenFull_DropsExpiredEntriesAndOtherwiseStopsCaching()
+    public void Cache_WhenFull_EvictsTheLeastRecentlyUsedInsteadOfRefusingNewVerdicts()
+    {
+        var time = new FakeTimeProvider();
+        var cache = new VerdictCache(time, capacity: 300);
+        var outcome = new ValidationOutcome.Denied("no");
+        for (int i = 0; i < 300; i++)
+        {
+            cache.Set(new VerdictKey(1, 0, "v", "image" + i), outcome, TimeSpan.FromSeconds(60));
+        }
+
+        // image0 stays in use; everything else is cold.
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "image0"), out _));
+        }
+
+        for (int i = 0; i < 300; i++)
+        {
+            cache.Set(new VerdictKey(1, 0, "v", "new" + i), outcome, TimeSpan.FromSeconds(60));
+            Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "image0"), out _));
+        }
+
+        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "new299"), out _));
+        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "image0"), out _));
+        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "image1"), out _));
+        Assert.InRange(cache.Count, 1, 300);
+    }
+
+    [Fact]
+    public void Cache_ExpiredEntry_IsNeverServed()
     {
         var time = new FakeTimeProvider();
         var cache = new VerdictCache(time);
-        var outcome = new ValidationOutcome.Denied("no");
-        for (int i = 0; i < VerdictCache.Capacity; i++)
+        cache.Set(new VerdictKey(1, 0, "v", "image"), new ValidationOutcome.Denied("no"), TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "image"), out _));
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public void Cache_MemoryPerEntry_IsBounded()
+    {
+        // Allocated bytes, not time: what the LRU itself adds per verdict (its item, the entry, the dictionary node, queue
+        // slots and the dictionary's growth), the key's strings and the outcome being the caller's. Measured at about
+        // 380 bytes on .NET 10 x64, so a full cache costs under 4 MB besides the image strings (docs/performance.md).
+        const int entries = VerdictCache.Capacity;
+        var cache = new VerdictCache(TimeProvider.System);
+        var outcome = new ValidationOutcome.Trusted(Core.Images.Digest.Parse(MockValidator.AliceDigest));
+        var keys = Enumerable.Range(0, entries).Select(i => new VerdictKey(1, 0, "v", "registry.example/app-" + i + ":1", "hash")).ToArray();
+        var lifetime = TimeSpan.FromSeconds(60);
+        cache.Set(new VerdictKey(0, 0, "warm", "up", "hash"), outcome, lifetime);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var key in keys)
         {
-            cache.Set(new VerdictKey(1, 0, "v", "image" + i), outcome, TimeSpan.FromSeconds(i < 10 ? 1 : 60));
+            cache.Set(key, outcome, lifetime);
         }
 
-        cache.Set(new VerdictKey(1, 0, "v", "full"), outcome, TimeSpan.FromSeconds(60));
-        Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "full"), out _));
+        var perEntry = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)entries;
+        TestContext.Current.TestOutputHelper?.WriteLine($"verdict cache: {perEntry:0} bytes allocated per entry");
+        Assert.InRange(perEntry, 1, 512);
+    }
 
-        time.Advance(TimeSpan.FromSeconds(2));
-        cache.Set(new VerdictKey(1, 0, "v", "after-expiry"), outcome, TimeSpan.FromSeconds(60));
-        Assert.True(cache.TryGet(new VerdictKey(1, 0, "v", "after-expiry"), out _));
-        Assert.Equal(VerdictCache.Capacity - 9, cache.Count);
+    [Fact]
+    public void Cache_WhenFull_EvictsEntriesNeverReadAgain_AndKeepsWhatIsRead()
+    {
+        // BitFaster's ConcurrentLru is a segmented LRU (hot, warm, cold): an entry read again is promoted and stays, an
+        // entry never read again ages out through the cold segment first, even when it was added later (scan resistance).
+        var cache = new VerdictCache(new FakeTimeProvider(), capacity: 9);
+        var outcome = new ValidationOutcome.Denied("no");
+        var lifetime = TimeSpan.FromSeconds(60);
+        VerdictKey Key(string image) => new(1, 0, "v", image);
+
+        foreach (var image in new[] { "a", "b", "c", "d", "e", "f", "g", "h", "i" })
+        {
+            cache.Set(Key(image), outcome, lifetime);
+        }
+
+        // a, b and c are read again; the others are not.
+        foreach (var image in new[] { "a", "b", "c" })
+        {
+            Assert.True(cache.TryGet(Key(image), out _));
+        }
+
+        foreach (var image in new[] { "j", "k", "l" })
+        {
+            cache.Set(Key(image), outcome, lifetime);
+        }
+
+        Assert.All(new[] { "a", "b", "c", "l" }, image => Assert.True(cache.TryGet(Key(image), out _), image));
+        Assert.Equal(3, new[] { "d", "e", "f", "g", "h", "i", "j", "k" }.Count(image => !cache.TryGet(Key(image), out _)));
+        Assert.Equal(9, cache.Count);
     }
 }

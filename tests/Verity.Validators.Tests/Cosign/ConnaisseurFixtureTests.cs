@@ -11,9 +11,9 @@ namespace Verity.Validators.Tests.Cosign;
 /// </summary>
 public sealed class ConnaisseurFixtureTests
 {
-    private static readonly Digest Alice = ConnaisseurCosign.ImageDigest("multi-cosigned-alice");
-    private static readonly Digest AliceBobCharlie = ConnaisseurCosign.ImageDigest("multi-cosigned-alice-bob-charlie");
-    private static readonly Digest Keyless = ConnaisseurCosign.ImageDigest("keyless");
+    private static Digest Alice => ConnaisseurCosign.ImageDigest("multi-cosigned-alice");
+    private static Digest AliceBobCharlie => ConnaisseurCosign.ImageDigest("multi-cosigned-alice-bob-charlie");
+    private static Digest Keyless => ConnaisseurCosign.ImageDigest("keyless");
 
     // When the keyless fixture was signed, its Fulcio certificate had expired long ago.
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
