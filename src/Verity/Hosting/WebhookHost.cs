@@ -152,18 +152,12 @@ internal static class WebhookHost
         var sharedCache = app.Services.GetRequiredService<Caching.SharedCacheHealth>();
         var warmUp = app.Services.GetRequiredService<WarmUpState>();
 
-        app.MapGet("/health", () => Results.Text("ok
-"));
+        app.MapGet("/health", () => Results.Text("ok\n"));
 
         // A degraded shared cache is reported, never unready: validation goes on without it.
-        app.MapGet("/ready", () => snapshots.Current is null ? Results.Text("no configuration loaded
-", statusCode: 503)
-            : !warmUp.IsDone ? Results.Text("warming up
-", statusCode: 503)
-            : Results.Text(sharedCache.Describe() is { } cache ? $"ready
-{cache}
-" : "ready
-"));
+        app.MapGet("/ready", () => snapshots.Current is null ? Results.Text("no configuration loaded\n", statusCode: 503)
+            : !warmUp.IsDone ? Results.Text("warming up\n", statusCode: 503)
+            : Results.Text(sharedCache.Describe() is { } cache ? $"ready\n{cache}\n" : "ready\n"));
         var metrics = app.Services.GetRequiredService<VerityMetrics>();
         app.MapGet("/metrics", async (HttpContext context) =>
         {
