@@ -79,6 +79,12 @@ public static class EventIds
     /// <summary>NotaryLog.NotaryKeptDataRefused.</summary>
     public const int NotaryKeptDataRefused = 5001;
 
+    /// <summary>NotationLog.SignatureRejected.</summary>
+    public const int NotationSignatureRejected = 5101;
+
+    /// <summary>NotationLog.Logged: a failure the verification level only logs, or a check not made.</summary>
+    public const int NotationLogged = 5102;
+
     /// <summary>Log.NamespaceSkipped.</summary>
     public const int NamespaceSkipped = 1006;
 
@@ -111,6 +117,15 @@ public static class EventIds
 
     /// <summary>Log.AlertDenied.</summary>
     public const int AlertDenied = 6007;
+
+    /// <summary>Log.SharedCacheUnavailable.</summary>
+    public const int SharedCacheUnavailable = 7000;
+
+    /// <summary>Log.SharedCacheRestored.</summary>
+    public const int SharedCacheRestored = 7001;
+
+    /// <summary>Log.SharedCacheValueUnreadable.</summary>
+    public const int SharedCacheValueUnreadable = 7002;
 
     /// <summary>Log.WarmUpCompleted.</summary>
     public const int WarmUpCompleted = 8001;

@@ -215,7 +215,7 @@ internal sealed class AdmissionHandler
         }
 
         var distinct = images.Select(i => i.Image).Distinct(StringComparer.Ordinal).ToArray();
-        var ownerImages = features.AutomaticChildApproval ? await OwnerImagesAsync(request, deadline.Token, cancellationToken) : null;
+        var ownerImages = features.AutomaticChildApproval ? await OwnerImagesAsync(request, distinct, deadline.Token, cancellationToken) : null;
         bool unchangedApproval = features.AutomaticUnchangedApproval && oldImages is not null;
         var tasks = new Task<ImageVerdict>[distinct.Length];
         for (int i = 0; i < distinct.Length; i++)
@@ -312,7 +312,7 @@ internal sealed class AdmissionHandler
     /// Job and the owner is the one its <c>ownerReferences</c> names (same UID); null otherwise, and on any failure,
     /// so that the images are validated.
     /// </summary>
-    private async Task<IReadOnlySet<string>?> OwnerImagesAsync(AdmissionRequest request, CancellationToken deadline, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<string>?> OwnerImagesAsync(AdmissionRequest request, string[] images, CancellationToken deadline, CancellationToken cancellationToken)
     {
         if (request.Kind is not ("Pod" or "ReplicaSet" or "Job") || request.Namespace is not { } ns || OwnerReferences.Controller(request.Object) is not { } owner)
         {
@@ -337,7 +337,8 @@ internal sealed class AdmissionHandler
                 return null;
             }
 
-            foreach (var image in workload.Images)
+            // Logged for the request's own images the owner carries, not for every image of the owner.
+            foreach (var image in images.Where(workload.Images.Contains))
             {
                 Log.ChildApproved(_logger, request.Uid, image, request.Kind, request.Namespace, request.Name, owner.Kind, owner.Name);
             }

@@ -41,6 +41,10 @@ internal sealed record ServeOptions
     /// <summary>What <c>{{ connaisseur_pod_id }}</c> renders; default the <c>POD_NAME</c> environment variable, else the host name.</summary>
     public string? PodName { get; init; }
 
+    /// <summary>The shared cache's Redis server (from <c>REDIS_HOST</c>, <c>REDIS_PASSWORD</c> and the CA file); null keeps
+    /// verdicts and rollback floors in this process only.</summary>
+    public Caching.RedisOptions? Redis { get; init; }
+
     /// <summary>The longest the start-up warm-up (<see cref="StartupWarmUp"/>) may hold <c>/ready</c> back; zero skips it.</summary>
     public TimeSpan WarmUpTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }

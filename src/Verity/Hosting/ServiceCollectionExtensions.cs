@@ -48,6 +48,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton(sp => new ValidatorTypeRegistry(sp.GetServices<IValidatorType>()));
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(new SharedCacheHealth(null));
         services.AddSingleton<VerityMetrics>();
         services.AddSingleton<VerdictCache>();
         // A little longer than a request may wait: a waiter's own deadline ends its wait first, with its own message.
@@ -57,6 +58,22 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<PolicyReportWriter>();
         services.AddVerityAlerting(alerting ?? new AlertingOptions { Enabled = false });
         services.AddSingleton<AdmissionHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// The shared cache (Redis): verdicts (<see cref="ISharedVerdictStore"/>, behind the in-memory <see cref="VerdictCache"/>)
+    /// and rollback floors (<see cref="Core.Validation.IRollbackFloorStore"/>, which the notaryv1 factory picks up), shared by
+    /// every replica. The host connects at start (<see cref="RedisConnection"/> is a hosted service).
+    /// </summary>
+    public static IServiceCollection AddVeritySharedCache(this IServiceCollection services, RedisOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.Replace(ServiceDescriptor.Singleton(new SharedCacheHealth(options.Server)));
+        services.AddSingleton(options);
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<ISharedVerdictStore, RedisVerdictStore>();
+        services.AddSingleton<Core.Validation.IRollbackFloorStore, RedisRollbackFloorStore>();
         return services;
     }
 

@@ -6,7 +6,8 @@ namespace Verity.Logging;
 /// Every log message of the executable, with its event id. One table, so ids stay unique.
 /// </summary>
 /// <remarks>
-/// 1xxx: admission decisions; 2xxx: validation; 3xxx: configuration; 4xxx: server and TLS; 6xxx: alerting.
+/// 1xxx: admission decisions; 2xxx: validation; 3xxx: configuration; 4xxx: server and TLS; 6xxx: alerting; 7xxx: the
+/// shared cache.
 /// Values are structured properties (image, namespace, kind, name, user, verdict, reason), never request
 /// bodies or credentials; alert receivers are named <c>template-index</c>, never by URL, header or payload.
 /// </remarks>
@@ -93,6 +94,15 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.AlertDenied, LogLevel.Warning, "request {Uid} denied: {Reason}")]
     public static partial void AlertDenied(ILogger logger, string uid, string reason);
+
+    [LoggerMessage(EventIds.SharedCacheUnavailable, LogLevel.Warning, "shared cache {Server} unavailable, validating without it: {Reason}")]
+    public static partial void SharedCacheUnavailable(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventIds.SharedCacheRestored, LogLevel.Information, "shared cache {Server} available again")]
+    public static partial void SharedCacheRestored(ILogger logger, string server);
+
+    [LoggerMessage(EventIds.SharedCacheValueUnreadable, LogLevel.Warning, "shared cache entry {Key} cannot be read, treated as a miss: {Reason}")]
+    public static partial void SharedCacheValueUnreadable(ILogger logger, string key, string reason);
 
     [LoggerMessage(EventIds.WarmUpCompleted, LogLevel.Information, "warm-up done in {ElapsedMs} ms: ready")]
     public static partial void WarmUpCompleted(ILogger logger, double elapsedMs);
