@@ -12,7 +12,7 @@ namespace Verity.Install;
 /// </summary>
 /// <remarks>
 /// Each method mirrors one template of the chart, rule for rule; <c>tests/Verity.Tests/Install</c> renders the chart's
-/// templates and compares the two kind by kind, name by name and field by field (docs/decisions/0015-install-chart-and-manifests.md).
+/// templates and compares the two kind by kind, name by name and field by field (docs/decisions/0016-install-chart-and-manifests.md).
 /// Beyond the chart, the output starts with the Namespace (Helm's <c>--create-namespace</c>) and carries the PolicyReport
 /// CRD (the chart's <c>crds/</c>) only when policy reports are on.
 /// </remarks>

@@ -8,7 +8,7 @@ namespace Verity.Tests.Install;
 /// <summary>
 /// An interpreter for the subset of Helm's template language (Go text/template plus the Sprig functions) that
 /// charts/verity uses, so that the chart can be rendered and compared with <c>verity manifests</c> where no helm binary
-/// exists (docs/decisions/0015-install-chart-and-manifests.md).
+/// exists (docs/decisions/0016-install-chart-and-manifests.md).
 /// </summary>
 /// <remarks>
 /// Values are null, bool, long, double, string, <see cref="Dictionary{TKey,TValue}"/> of string to object and
