@@ -156,7 +156,8 @@ internal sealed class RedisVerdictStore : ISharedVerdictStore
                     outcome = new ValidationOutcome.Trusted(digest, detail);
                     break;
                 case "denied":
-                    outcome = new ValidationOutcome.Denied(root.GetProperty("reason").GetString() ?? throw new FormatException("reason is null"));
+                    var reason = root.GetProperty("reason").GetString() ?? throw new FormatException("reason is null");
+                    outcome = new ValidationOutcome.Denied(reason);
                     break;
                 case var other:
                     error = $"unknown outcome \"{other}\"";
