@@ -25,7 +25,8 @@ status=0
   timeout 1800 scripts/test.sh >"$log" 2>&1) || status=$?
 last=$(tail -n 1 "$log")
 cp "$log" "$VERITY_ROOT/artifacts/quickstart-test.log" 2>/dev/null || true
-[[ $status == 0 ]] || fail "scripts/test.sh exited with $status; last line: $last (log: artifacts/quickstart-test.log)"
+failed_tests=$(grep -E '^\s*failed ' "$log" | sed -E 's/^\s*failed //' | head -n 5 | tr '\n' ';' || true)
+[[ $status == 0 ]] || fail "scripts/test.sh exited with $status; last line: $last; failed: ${failed_tests:-?} (log: artifacts/quickstart-test.log)"
 [[ $last =~ ^([0-9]+)\ passed,\ 0\ failed,\ ([0-9]+)\ skipped$ ]] || fail "closing line is \"$last\""
 ((BASH_REMATCH[2] > 0)) || fail "no test was skipped without ../shared (closing line \"$last\")"
 grep -q 'real cosign/notation fixtures not present' "$log" || fail "the skip reason was not reported"

@@ -35,7 +35,7 @@ fi
 
 say "running the tests"
 set +e
-dotnet test --solution Verity.slnx -c "$configuration" --no-build --results-directory "$results" --report-xunit-ctrf "${filter[@]}"
+dotnet test --solution Verity.slnx -c "$configuration" --no-build --results-directory "$results" -p:VerityCtrfReports=true "${filter[@]}"
 status=$?
 set -e
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Security;
 
 // A small load generator for the webhook: N connections (HTTP/1.1 keep-alive over TLS) send requests for
 // a fixed time; it reports requests per second and latency percentiles. Every run also measures GET /health
@@ -36,36 +35,16 @@ var expect = Cli.Text(args, "--expect") is { } expectText ? System.Text.Encoding
 int pid = Option("--pid", 0);
 
 var health = await Run("GET /health (baseline)", null, () => new HttpRequestMessage(HttpMethod.Get, new Uri(url, "/health")));
-var mutate = await Run("POST /mutate", expect, () =>
-{
-    var content = new ByteArrayContent(body);
-    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-    return new HttpRequestMessage(HttpMethod.Post, new Uri(url, "/mutate")) { Content = content };
-});
+var mutate = await Run("POST /mutate", expect, () => Cli.Review(url, body));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ratio: /mutate throughput is {mutate.Rps / health.Rps:F2} of /health, p50 latency {mutate.P50 / health.P50:F2}× /health's"));
 return 0;
 
 async Task<Result> Run(string name, byte[]? expected, Func<HttpRequestMessage> request)
 {
-    // Loopback load test against a server that usually has a self-signed certificate: trust the
-    // certificate it presents first, and only that one.
-    string? pinned = null;
-    using var handler = new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = connections,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        SslOptions = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                var hash = certificate?.GetCertHashString();
-                pinned ??= hash;
-                return hash is not null && hash == pinned;
-            },
-        },
-    };
-    using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    // Loopback load test against a server that usually has a self-signed certificate: trust the certificate it
+    // presents first, and only that one (Cli.PinningClient).
+    using var client = Cli.PinningClient(connections);
     var latencies = new List<double>[connections];
     long errors = 0;
     long wrong = 0;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Verity.Core.Configuration;
 using Verity.Validators.Cosign;
 using Verity.Validators.NotaryV1;
+using Verity.Validators.Notation;
 using Verity.Validators.Static;
 
 namespace Verity.Validators;
@@ -15,5 +16,6 @@ public static class BuiltInValidatorTypes
         new StaticValidatorType(),
         new NotaryV1ValidatorType(),
         new CosignValidatorType(),
+        new NotationValidatorType(),
     ];
 }

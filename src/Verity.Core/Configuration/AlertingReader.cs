@@ -104,6 +104,9 @@ internal static class AlertingReader
                     CustomHeaders = headers.ToImmutable(),
                     PayloadFields = payloadFields,
                     FailIfAlertSendingFails = fail ?? false,
+                    Name = $"{template}-{i - 1}",
+                    Path = receiver.Path,
+                    TemplateLine = ConfigContext.LineOf(receiver.Get("template")),
                 });
             }
         }

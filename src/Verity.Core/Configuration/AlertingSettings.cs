@@ -40,8 +40,20 @@ public sealed record AlertReceiver
     /// <summary>Deny the request if this alert cannot be delivered.</summary>
     public bool FailIfAlertSendingFails { get; init; }
 
-    /// <summary>A description without header values, which may hold secrets.</summary>
-    public override string ToString() => $"{Template} receiver at {ReceiverUrl.GetLeftPart(UriPartial.Authority)}";
+    /// <summary>
+    /// Connaisseur's receiver name, <c>&lt;template&gt;-&lt;index in its list&gt;</c> (<c>slack-0</c>): what logs and
+    /// denials call the receiver, never by its URL.
+    /// </summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>Where the receiver is in the configuration, e.g. <c>alerting.admitRequest.receivers[0]</c>.</summary>
+    public string Path { get; init; } = string.Empty;
+
+    /// <summary>The line of its <c>template</c> key, or 0.</summary>
+    public int TemplateLine { get; init; }
+
+    /// <summary>A description without its URL or header values, which may hold secrets.</summary>
+    public override string ToString() => $"alert receiver {Name} ({Template})";
 
     private bool PrintMembers(System.Text.StringBuilder builder)
     {

@@ -80,7 +80,11 @@ public sealed class ConfigLoader
             throw new ConfigurationException([.. context.Errors]);
         }
 
-        return configuration with { Warnings = [.. context.Warnings] };
+        return configuration with
+        {
+            Warnings = [.. context.Warnings],
+            ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))),
+        };
     }
 
     private VerityConfiguration? Read(ConfigContext context, YamlMapping root)

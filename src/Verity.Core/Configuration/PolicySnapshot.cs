@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Verity.Core.Alerting;
 using Verity.Core.Policy;
 using Verity.Core.Validation;
 
@@ -21,8 +22,15 @@ public sealed class PolicySnapshot
     /// <param name="validators">Its validators by name.</param>
     /// <param name="loadedAt">When it was built.</param>
     /// <param name="generation">A number no other snapshot of the same provider has.</param>
-    public PolicySnapshot(VerityConfiguration configuration, FrozenDictionary<string, IValidator> validators, DateTimeOffset loadedAt, long generation)
+    /// <param name="alertTemplates">The alert templates its receivers name, checked, by name.</param>
+    public PolicySnapshot(
+        VerityConfiguration configuration,
+        FrozenDictionary<string, IValidator> validators,
+        DateTimeOffset loadedAt,
+        long generation,
+        FrozenDictionary<string, AlertTemplate>? alertTemplates = null)
     {
+        AlertTemplates = alertTemplates ?? FrozenDictionary<string, AlertTemplate>.Empty;
         Configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
         _validators = validators ?? throw new ArgumentNullException(nameof(validators));
         LoadedAt = loadedAt;
@@ -40,6 +48,12 @@ public sealed class PolicySnapshot
 
     /// <summary>The features.</summary>
     public FeatureSettings Features => Configuration.Features;
+
+    /// <summary>The alerting receivers and the cluster identifier.</summary>
+    public AlertingSettings Alerting => Configuration.Alerting;
+
+    /// <summary>The alert templates the receivers of <see cref="Alerting"/> name, parsed and checked when it was built.</summary>
+    public FrozenDictionary<string, AlertTemplate> AlertTemplates { get; }
 
     /// <summary>When the snapshot was built.</summary>
     public DateTimeOffset LoadedAt { get; }

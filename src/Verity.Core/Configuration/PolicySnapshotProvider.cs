@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Verity.Core.Alerting;
 using Verity.Core.Validation;
 
 namespace Verity.Core.Configuration;
@@ -60,12 +61,78 @@ public sealed class PolicySnapshotProvider(ConfigLoader loader, IServiceProvider
             }
         }
 
+        var templates = BuildAlertTemplates(configuration, errors);
         if (errors.Count > 0)
         {
             throw new ConfigurationException(errors.ToImmutable());
         }
 
         return new PolicySnapshot(
-            configuration, validators.ToFrozenDictionary(StringComparer.Ordinal), time.GetUtcNow(), Interlocked.Increment(ref _generations));
+            configuration, validators.ToFrozenDictionary(StringComparer.Ordinal), time.GetUtcNow(), Interlocked.Increment(ref _generations), templates);
+    }
+
+    /// <summary>
+    /// Reads and checks the template of every alert receiver, so that a template that cannot render a JSON object is
+    /// refused with the configuration (Connaisseur finds out when it first sends).
+    /// </summary>
+    /// <remarks>
+    /// Here rather than in <c>AlertingReader</c>: the shipped templates are resources of the executable and custom
+    /// ones files in a directory the server is told, both reached through <see cref="IAlertTemplateSource"/>, which
+    /// keeps the reader free of I/O, while this is the step every load goes through (serve, reload,
+    /// <c>config validate</c>) before a snapshot can be used.
+    /// </remarks>
+    private FrozenDictionary<string, AlertTemplate> BuildAlertTemplates(VerityConfiguration configuration, ImmutableArray<ConfigError>.Builder errors)
+    {
+        var receivers = configuration.Alerting.AdmitRequest.Concat(configuration.Alerting.RejectRequest).ToList();
+        var templates = new Dictionary<string, AlertTemplate>(StringComparer.Ordinal);
+        if (receivers.Count == 0)
+        {
+            return templates.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+
+        var source = services.GetService(typeof(IAlertTemplateSource)) as IAlertTemplateSource;
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var receiver in receivers)
+        {
+            var path = receiver.Path + ".template";
+            if (!templates.TryGetValue(receiver.Template, out var template) && !refused.ContainsKey(receiver.Template))
+            {
+                string? problem = "no alert templates are available here";
+                var text = source?.Find(receiver.Template, out problem);
+                if (text is null)
+                {
+                    refused[receiver.Template] = $"alert template \"{receiver.Template}\": {problem}";
+                }
+                else
+                {
+                    try
+                    {
+                        template = AlertTemplate.Parse(receiver.Template, text);
+                        templates[receiver.Template] = template;
+                    }
+                    catch (AlertTemplateException e)
+                    {
+                        refused[receiver.Template] = $"alert template \"{receiver.Template}\" {(e.Message.StartsWith("does not", StringComparison.Ordinal) ? string.Empty : "at ")}{e.Message}";
+                    }
+                }
+            }
+
+            if (refused.TryGetValue(receiver.Template, out var why))
+            {
+                errors.Add(new ConfigError(configuration.Source, path, receiver.TemplateLine, why));
+                continue;
+            }
+
+            try
+            {
+                template!.CheckPayloadFields(receiver.PayloadFields);
+            }
+            catch (AlertTemplateException e)
+            {
+                errors.Add(new ConfigError(configuration.Source, receiver.Path + ".payloadFields", 0, $"cannot be merged into the alert: {e.Message}"));
+            }
+        }
+
+        return templates.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

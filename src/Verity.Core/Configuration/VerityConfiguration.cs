@@ -9,6 +9,12 @@ public sealed record VerityConfiguration
     /// <summary>The file it was read from.</summary>
     public required string Source { get; init; }
 
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of the configuration text as read: replicas that load the same text share
+    /// verdicts in a shared cache, and a changed text never reads the verdicts of the old one.
+    /// </summary>
+    public string ContentHash { get; init; } = string.Empty;
+
     /// <summary>The shape the file had.</summary>
     public required ConfigLayout Layout { get; init; }
 

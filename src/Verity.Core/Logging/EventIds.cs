@@ -2,7 +2,8 @@ namespace Verity.Core.Logging;
 
 /// <summary>
 /// Every log event id of Verity, in one table so that none is used twice: 1000s admission, 1100s validation,
-/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types, 8000s start-up and warm-up.
+/// 2000s the registry client, 3000s configuration, 4000s hosting and TLS, 5000s validator types, 6000s alerting,
+/// 8000s start-up and warm-up.
 /// </summary>
 public static class EventIds
 {
@@ -78,6 +79,12 @@ public static class EventIds
     /// <summary>NotaryLog.NotaryKeptDataRefused.</summary>
     public const int NotaryKeptDataRefused = 5001;
 
+    /// <summary>NotationLog.SignatureRejected.</summary>
+    public const int NotationSignatureRejected = 5101;
+
+    /// <summary>NotationLog.Logged: a failure the verification level only logs, or a check not made.</summary>
+    public const int NotationLogged = 5102;
+
     /// <summary>Log.NamespaceSkipped.</summary>
     public const int NamespaceSkipped = 1006;
 
@@ -89,6 +96,36 @@ public static class EventIds
 
     /// <summary>Log.PolicyReportNotWritten.</summary>
     public const int PolicyReportNotWritten = 4101;
+
+    /// <summary>Log.AlertSent.</summary>
+    public const int AlertSent = 6001;
+
+    /// <summary>Log.AlertFailed.</summary>
+    public const int AlertFailed = 6002;
+
+    /// <summary>Log.AlertRetrying.</summary>
+    public const int AlertRetrying = 6003;
+
+    /// <summary>Log.AlertDropped.</summary>
+    public const int AlertDropped = 6004;
+
+    /// <summary>Log.AlertEmpty.</summary>
+    public const int AlertEmpty = 6005;
+
+    /// <summary>Log.AlertNotRendered.</summary>
+    public const int AlertNotRendered = 6006;
+
+    /// <summary>Log.AlertDenied.</summary>
+    public const int AlertDenied = 6007;
+
+    /// <summary>Log.SharedCacheUnavailable.</summary>
+    public const int SharedCacheUnavailable = 7000;
+
+    /// <summary>Log.SharedCacheRestored.</summary>
+    public const int SharedCacheRestored = 7001;
+
+    /// <summary>Log.SharedCacheValueUnreadable.</summary>
+    public const int SharedCacheValueUnreadable = 7002;
 
     /// <summary>Log.WarmUpCompleted.</summary>
     public const int WarmUpCompleted = 8001;

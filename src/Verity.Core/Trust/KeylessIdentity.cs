@@ -45,10 +45,15 @@ public sealed record KeylessIdentity
     {
         ArgumentNullException.ThrowIfNull(pattern);
         _ = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromMilliseconds(100));
-        return new Regex(
+        // The non-backtracking engine matches in linear time; the timeout only bounds huge inputs. Its automaton is
+        // built lazily on first use, which under load can take longer than a match: build it here, at load, so that
+        // a busy process does not time out (and deny) on the first signature it checks.
+        var regex = new Regex(
             "^(?:" + pattern + @")\z",
             RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
-            TimeSpan.FromMilliseconds(100));
+            TimeSpan.FromSeconds(1));
+        _ = regex.IsMatch("https://warm.up/identity@example.com");
+        return regex;
     }
 
     /// <inheritdoc/>

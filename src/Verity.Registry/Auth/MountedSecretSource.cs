@@ -1,3 +1,4 @@
+using Verity.Core.Cluster;
 using System.Collections.Immutable;
 
 namespace Verity.Registry.Auth;

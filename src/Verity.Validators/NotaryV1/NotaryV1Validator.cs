@@ -107,6 +107,12 @@ public sealed class NotaryV1Validator : IValidator, IValidatorWarmUp
             throw new ValidationException(
                 $"{_server} did not deliver the trust data of GUN \"{gun}\" within {_timeout.TotalSeconds:0.###} s", e);
         }
+        finally
+        {
+            // A delegation fetched early that the verifier never asked for (the verdict came first) stops here
+            // instead of running on after the validation.
+            await linked.CancelAsync();
+        }
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace Verity.Validators.NotaryV1;
 /// <summary>Builds <see cref="NotaryV1Validator"/>s.</summary>
 /// <remarks>
 /// One instance per process (a singleton): every validator it builds, across configuration reloads, shares its
-/// rollback state (an <see cref="InMemoryTrustStateStore"/>, or a <see cref="FileTrustStateStore"/> with a state directory), so a reload cannot be used to roll a collection back,
+/// rollback state (an <see cref="InMemoryTrustStateStore"/>, or a <see cref="FileTrustStateStore"/> with a state directory,
+/// with floors shared by every replica when the host registers an <see cref="IRollbackFloorStore"/>), so a reload cannot be used to roll a collection back,
 /// and its <see cref="NotaryTrustCache"/> of verified trust data, so a reload does not make every collection cost a
 /// full download again.
 /// Each validator's Notary client uses the validator's <c>auth</c> (credentials without a registry apply to the
@@ -32,10 +33,16 @@ public sealed class NotaryV1ValidatorFactory
 
     /// <summary>Creates the factory: rollback state (the floor and last trusted root of each collection) in files under
     /// <c>&lt;state directory&gt;/notaryv1</c> when <paramref name="state"/> names a directory (<see cref="FileTrustStateStore"/>,
-    /// survives restarts), else in memory (<see cref="InMemoryTrustStateStore"/>, for the life of the process).</summary>
+    /// survives restarts), else in memory (<see cref="InMemoryTrustStateStore"/>, for the life of the process); with
+    /// <paramref name="sharedFloors"/> (the host's shared cache), the rollback floors are also shared with every replica
+    /// (<see cref="SharedFloorTrustStateStore"/>).</summary>
     public NotaryV1ValidatorFactory(
-        IAuthenticatedServerClientFactory clients, TimeProvider time, ILoggerFactory? loggers = null, ValidatorStateOptions? state = null)
-        : this(clients, time, CreateStore(state), DefaultTimeout)
+        IAuthenticatedServerClientFactory clients,
+        TimeProvider time,
+        ILoggerFactory? loggers = null,
+        ValidatorStateOptions? state = null,
+        IRollbackFloorStore? sharedFloors = null)
+        : this(clients, time, CreateStore(state, sharedFloors), DefaultTimeout)
     {
         _logger = loggers?.CreateLogger<NotaryTrustVerifier>();
     }
@@ -96,8 +103,11 @@ public sealed class NotaryV1ValidatorFactory
         return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache, logger: _logger), _time, _timeout);
     }
 
-    private static ITrustStateStore CreateStore(ValidatorStateOptions? state) =>
-        state?.Directory is { Length: > 0 } directory
+    private static ITrustStateStore CreateStore(ValidatorStateOptions? state, IRollbackFloorStore? sharedFloors)
+    {
+        ITrustStateStore local = state?.Directory is { Length: > 0 } directory
             ? new FileTrustStateStore(Path.Combine(directory, NotaryV1ValidatorType.TypeName))
             : new InMemoryTrustStateStore();
+        return sharedFloors is null ? local : new SharedFloorTrustStateStore(local, sharedFloors);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Verity.Alerting;
 using Verity.Core.Cluster;
 using Verity.Core.Configuration;
 using Verity.Logging;
@@ -22,6 +23,9 @@ namespace Verity.Admission;
 /// <item>All trusted: admit, with a JSON Patch pinning each tag to its trusted digest. Any denied: deny,
 /// naming every failing image and why. Then <c>resourceValidationMode: podsOnly</c> and detection mode
 /// may turn a denial into an admission with warnings.</item>
+/// <item>Alerts go out before that last step, as in Connaisseur: an admission to <c>alerting.admitRequest</c>, a
+/// denial (also one detection mode will admit) to <c>alerting.rejectRequest</c>. A <c>failIfAlertSendingFails</c>
+/// receiver that cannot be told within the deadline turns the decision into a denial naming it.</item>
 /// </list>
 /// </remarks>
 internal sealed class AdmissionHandler
@@ -40,6 +44,7 @@ internal sealed class AdmissionHandler
     private readonly NamespaceLabels _namespaces;
     private readonly PolicyReportWriter _reports;
     private readonly VerityMetrics _metrics;
+    private readonly AlertDispatcher _alerts;
 
     public AdmissionHandler(
         PolicySnapshotProvider snapshots,
@@ -50,9 +55,11 @@ internal sealed class AdmissionHandler
         IClusterAccess cluster,
         NamespaceLabels namespaces,
         PolicyReportWriter reports,
-        VerityMetrics metrics)
+        VerityMetrics metrics,
+        AlertDispatcher alerts)
     {
         _metrics = metrics;
+        _alerts = alerts;
         _snapshots = snapshots;
         _verifier = verifier;
         _options = options;
@@ -119,11 +126,16 @@ internal sealed class AdmissionHandler
         AdmissionRequest request, PolicySnapshot snapshot, TimeSpan? requestTimeout, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        var timeout = requestTimeout is { } t && t > TimeSpan.FromSeconds(2) && t - TimeSpan.FromSeconds(1) < _options.Timeout
+            ? t - TimeSpan.FromSeconds(1)
+            : _options.Timeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
         if (request.Operation is not ("CREATE" or "UPDATE"))
         {
             if (request.Operation is null)
             {
-                return Finish(request, snapshot, Deny(request, "error decoding new workload object: the request has no operation"), 0, started);
+                return await FinishAsync(request, snapshot, Deny(request, "error decoding new workload object: the request has no operation"), 0, started, Invalid(request), null, deadline.Token);
             }
 
             Log.NotValidated(_logger, request.Uid, request.Operation, request.Kind, request.Namespace, request.Name, $"operation {request.Operation}");
@@ -132,7 +144,7 @@ internal sealed class AdmissionHandler
 
         if (request.Kind is null)
         {
-            return Finish(request, snapshot, Deny(request, "error decoding new workload object: the request has no kind"), 0, started);
+            return await FinishAsync(request, snapshot, Deny(request, "error decoding new workload object: the request has no kind"), 0, started, Invalid(request), null, deadline.Token);
         }
 
         if (WorkloadKind.PodSpecPath(request.Kind) is null)
@@ -144,15 +156,13 @@ internal sealed class AdmissionHandler
         if (request.Operation == "UPDATE" && AdmissionRequest.IsMarkedForDeletion(request.OldObject))
         {
             Log.NotValidated(_logger, request.Uid, request.Operation, request.Kind, request.Namespace, request.Name, "already marked for deletion");
-            return Allow(request);
+
+            // Connaisseur counts the deletion short-cut as a success: admit receivers hear of it.
+            var deleting = new AlertEvent { Result = AlertResult.Success, RequestId = request.Uid, Namespace = request.Namespace ?? string.Empty };
+            return await FinishAsync(request, snapshot, Allow(request), 0, started, deleting, null, deadline.Token);
         }
 
         var features = snapshot.Features;
-        var timeout = requestTimeout is { } t && t > TimeSpan.FromSeconds(2) && t - TimeSpan.FromSeconds(1) < _options.Timeout
-            ? t - TimeSpan.FromSeconds(1)
-            : _options.Timeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
 
         // Namespace labels: for namespaced validation (applied here too, not only by the webhook's selector) and for
         // per-namespace detection mode. A failed lookup never skips validation and never relaxes to audit.
@@ -189,7 +199,7 @@ internal sealed class AdmissionHandler
         }
         catch (WorkloadException e)
         {
-            return Finish(request, snapshot, Deny(request, $"error decoding new workload object: {e.Message}"), 0, started);
+            return await FinishAsync(request, snapshot, Deny(request, $"error decoding new workload object: {e.Message}"), 0, started, Invalid(request), null, deadline.Token);
         }
 
         if (request.Operation == "UPDATE")
@@ -200,12 +210,12 @@ internal sealed class AdmissionHandler
             }
             catch (WorkloadException e)
             {
-                return Finish(request, snapshot, Deny(request, $"error decoding old workload object: {e.Message}"), 0, started);
+                return await FinishAsync(request, snapshot, Deny(request, $"error decoding old workload object: {e.Message}"), 0, started, Invalid(request), null, deadline.Token);
             }
         }
 
         var distinct = images.Select(i => i.Image).Distinct(StringComparer.Ordinal).ToArray();
-        var ownerImages = features.AutomaticChildApproval ? await OwnerImagesAsync(request, deadline.Token, cancellationToken) : null;
+        var ownerImages = features.AutomaticChildApproval ? await OwnerImagesAsync(request, distinct, deadline.Token, cancellationToken) : null;
         bool unchangedApproval = features.AutomaticUnchangedApproval && oldImages is not null;
         var tasks = new Task<ImageVerdict>[distinct.Length];
         for (int i = 0; i < distinct.Length; i++)
@@ -229,11 +239,13 @@ internal sealed class AdmissionHandler
         }
 
         AdmissionResponse response;
+        AlertEvent alert;
         var denied = verdicts.Where(v => !v.Allowed).ToArray();
         if (denied.Length > 0)
         {
             var message = string.Join("; ", denied.Select(d => d.DenialMessage));
-            if (denied.Any(d => d.TimedOut) && !cancellationToken.IsCancellationRequested)
+            bool timedOut = denied.Any(d => d.TimedOut) && !cancellationToken.IsCancellationRequested;
+            if (timedOut)
             {
                 int done = verdicts.Count(v => !v.TimedOut);
                 Log.RequestTimedOut(_logger, request.Uid, done, verdicts.Length);
@@ -241,20 +253,39 @@ internal sealed class AdmissionHandler
             }
 
             response = Deny(request, message) with { TimedOut = denied.Any(d => d.TimedOut) };
+            alert = new AlertEvent
+            {
+                Result = timedOut ? AlertResult.Timeout : AlertResult.Error,
+                RequestId = request.Uid,
+                Namespace = request.Namespace ?? string.Empty,
+                Images = timedOut ? [] : [.. denied.Select(d => d.Image)],
+                Error = message,
+            };
         }
         else
         {
             var byImage = verdicts.ToDictionary(v => v.Image, StringComparer.Ordinal);
             var patches = new List<KeyValuePair<string, string>>();
+            var patched = new List<string>();
             foreach (var container in images)
             {
                 if (byImage[container.Image].PatchValue is { } value && value != container.Image)
                 {
                     patches.Add(new(container.Path, value));
+                    patched.Add(container.Image);
                 }
             }
 
             response = new AdmissionResponse { Uid = request.Uid, Allowed = true, Patches = patches };
+
+            // As Connaisseur: "images" lists the patched images, once per container; "skip" when nothing was validated.
+            alert = new AlertEvent
+            {
+                Result = verdicts.All(v => v.Skipped is not null) ? AlertResult.Skip : AlertResult.Success,
+                RequestId = request.Uid,
+                Namespace = request.Namespace ?? string.Empty,
+                Images = patched,
+            };
         }
 
         if (features.PolicyReports.Enabled && !request.DryRun && request.Namespace is { } reportNamespace && (audit || features.PolicyReports.IncludeEnforced))
@@ -273,7 +304,7 @@ internal sealed class AdmissionHandler
             }), features.PolicyReports.MaxResultsPerNamespace);
         }
 
-        return Finish(request, snapshot, response, verdicts.Length, started, audit);
+        return await FinishAsync(request, snapshot, response, verdicts.Length, started, alert, audit, deadline.Token);
     }
 
     /// <summary>
@@ -281,7 +312,7 @@ internal sealed class AdmissionHandler
     /// Job and the owner is the one its <c>ownerReferences</c> names (same UID); null otherwise, and on any failure,
     /// so that the images are validated.
     /// </summary>
-    private async Task<IReadOnlySet<string>?> OwnerImagesAsync(AdmissionRequest request, CancellationToken deadline, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<string>?> OwnerImagesAsync(AdmissionRequest request, string[] images, CancellationToken deadline, CancellationToken cancellationToken)
     {
         if (request.Kind is not ("Pod" or "ReplicaSet" or "Job") || request.Namespace is not { } ns || OwnerReferences.Controller(request.Object) is not { } owner)
         {
@@ -306,7 +337,8 @@ internal sealed class AdmissionHandler
                 return null;
             }
 
-            foreach (var image in workload.Images)
+            // Logged for the request's own images the owner carries, not for every image of the owner.
+            foreach (var image in images.Where(workload.Images.Contains))
             {
                 Log.ChildApproved(_logger, request.Uid, image, request.Kind, request.Namespace, request.Name, owner.Kind, owner.Name);
             }
@@ -333,9 +365,24 @@ internal sealed class AdmissionHandler
         };
     }
 
-    private AdmissionResponse Finish(AdmissionRequest request, PolicySnapshot snapshot, AdmissionResponse response, int images, long started, bool? detectionMode = null)
+    private static AlertEvent Invalid(AdmissionRequest request) =>
+        new() { Result = AlertResult.Invalid, RequestId = request.Uid, Namespace = request.Namespace ?? string.Empty };
+
+    private async Task<AdmissionResponse> FinishAsync(
+        AdmissionRequest request, PolicySnapshot snapshot, AdmissionResponse response, int images, long started,
+        AlertEvent alert, bool? detectionMode, CancellationToken deadline)
     {
         var features = snapshot.Features;
+
+        // Alerts describe the decision before podsOnly and detection mode relax it (Connaisseur's order), so a denial
+        // that detection mode admits still reaches the reject receivers.
+        if (await _alerts.DispatchAsync(snapshot, alert, deadline) is { } failure)
+        {
+            Log.AlertDenied(_logger, request.Uid, failure);
+            response = response.Allowed
+                ? Deny(request, failure)
+                : response with { Message = $"{response.Message}; {failure}", Patches = [] };
+        }
 
         // podsOnly: other kinds are admitted and never mutated; their denial becomes a warning.
         if (features.ResourceValidationMode == ResourceValidationMode.PodsOnly && request.Kind != "Pod")

@@ -93,21 +93,24 @@ internal sealed class ImageVerifier
 
         var features = snapshot.Features;
         var lifetime = validator.IsCacheable ? TimeSpan.FromSeconds(Math.Max(0, features.CacheExpirySeconds)) : TimeSpan.Zero;
-        var key = new VerdictKey(snapshot.Generation, rule.Index, validator.Name, image);
-        if (lifetime > TimeSpan.Zero)
-        {
-            bool hit = _cache.TryGet(key, out var cached);
-            _metrics.CacheLookup(hit);
-            if (hit)
-            {
-                return Conclude(verdict with { FromCache = true }, reference, rule, validator, cached);
-            }
-        }
-
+        var key = new VerdictKey(snapshot.Generation, rule.Index, validator.Name, image, snapshot.Configuration.ContentHash);
         var validationStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         ValidationOutcome outcome;
         try
         {
+            if (lifetime > TimeSpan.Zero)
+            {
+                // In memory, else in the shared cache; a shared cache that cannot answer is a miss.
+                var cached = await _cache.GetAsync(key, lifetime, cancellationToken);
+                _metrics.CacheLookup(cached is not null);
+                if (cached is not null)
+                {
+                    return Conclude(verdict with { FromCache = true }, reference, rule, validator, cached);
+                }
+            }
+
+            validationStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+
             // Identical concurrent verifications (same configuration, rule, validator and image) share one flight.
             outcome = validator.IsCacheable
                 ? await _flights.RunAsync(key, token => validator.ValidateAsync(reference, rule.Options, token), cancellationToken)
@@ -121,15 +124,16 @@ internal sealed class ImageVerifier
         {
             Log.ValidatorFailed(_logger, e, image, validator.Name, validator.Type);
             var reason = e is ValidationException ? e.Message : "an internal error occurred (see Verity's log)";
-            return verdict with { Reason = $"error during {validator.Type} validation: {reason}" };
+            return verdict with { Reason = $"error during {validator.Type} validation: {DisplayText.Clean(reason)}" };
         }
 
         _metrics.ValidatorCalled(validator.Type, validator.Name, System.Diagnostics.Stopwatch.GetElapsedTime(validationStarted));
 
-        // Outcomes are cached, never failures to get the evidence (handled above): those are transient.
+        // Outcomes are cached, never failures to get the evidence (handled above): those are transient. The outcome is
+        // known, so storing it is not bound to the request's deadline (the shared cache bounds its own operations).
         if (outcome is ValidationOutcome.Trusted || features.CacheErrors)
         {
-            _cache.Set(key, outcome, lifetime);
+            await _cache.SetAsync(key, outcome, lifetime, CancellationToken.None);
         }
 
         return Conclude(verdict, reference, rule, validator, outcome);
@@ -148,13 +152,13 @@ internal sealed class ImageVerifier
                     };
                 }
 
-                return verdict with { Allowed = true, Digest = trusted.Digest ?? reference.Digest, Reason = trusted.Detail };
+                return verdict with { Allowed = true, Digest = trusted.Digest ?? reference.Digest, Reason = trusted.Detail is null ? null : DisplayText.Clean(trusted.Detail) };
             case ValidationOutcome.Denied denied:
                 return verdict with
                 {
                     Reason = !validator.ReadsEvidence
-                        ? $"{denied.Reason} using rule \"{rule.Pattern.Original}\""
-                        : denied.Reason,
+                        ? $"{DisplayText.Clean(denied.Reason)} using rule \"{rule.Pattern.Original}\""
+                        : DisplayText.Clean(denied.Reason),
                 };
             default:
                 throw new InvalidOperationException($"unknown outcome {outcome}");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Verity.Core.Configuration;
-using Verity.Hosting;
 
 namespace Verity.Cli;
 
@@ -35,16 +34,11 @@ internal static class ConfigCommand
 
     private static int Run(FileInfo file, TextWriter errors, Action<VerityConfiguration> onValid)
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddVerityCore(new Admission.AdmissionOptions());
-        using var provider = services.BuildServiceProvider();
+        // The same start as review and verify: loaded and its validators built, as the server would; nothing logged.
         try
         {
-            var snapshots = provider.GetRequiredService<PolicySnapshotProvider>();
-            var configuration = snapshots.Loader.Load(file.FullName);
-            snapshots.Build(configuration);
-            onValid(configuration);
+            using var runtime = CliRuntime.Start(file.FullName, "none");
+            onValid(runtime.Snapshot.Configuration);
             return VerityCli.Ok;
         }
         catch (ConfigurationException e)

@@ -41,6 +41,14 @@ internal static class ServeCommand
         {
             Description = "Where validators keep state across restarts (notaryv1: each collection's rollback floor and last trusted root, under <dir>/notaryv1/); default: in memory, forgotten on restart",
         };
+        var alertTemplates = new Option<DirectoryInfo?>("--alert-templates-dir")
+        {
+            Description = "Where custom alert templates (<name>.json) are read from; default /app/alerts/templates. The shipped ones (slack, opsgenie, keybase, msteams, ecs-1-12-0) are built in",
+        };
+        var redisCa = new Option<string?>("--redis-ca-file")
+        {
+            Description = "With REDIS_HOST: the PEM CA certificate(s) the Redis server's certificate must chain to (TLS); default /app/redis-certs/tls.crt when present, else plain TCP",
+        };
         var warmUp = new Option<double>("--warm-up-timeout")
         {
             Description = "Seconds the start-up warm-up (synthetic reviews, connections to Notary servers) may hold /ready back; 0 skips it",
@@ -49,7 +57,7 @@ internal static class ServeCommand
         var logLevel = CommonOptions.LogLevel();
         var command = new Command("serve", "Run the admission webhook (POST /mutate, GET /health, GET /ready) over HTTPS")
         {
-            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, warmUp, logLevel,
+            config, urls, cert, key, timeout, reload, secretsDir, secretsNamespace, kubeconfig, stateDir, alertTemplates, redisCa, warmUp, logLevel,
         };
         command.Validators.Add(result =>
         {
@@ -74,8 +82,21 @@ internal static class ServeCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            Caching.RedisOptions? redis;
+            try
+            {
+                // The shared cache as Connaisseur's chart configures it: REDIS_HOST, REDIS_PASSWORD, the mounted CA file.
+                var caFile = parse.GetValue(redisCa) is { } ca ? Path.GetFullPath(ca) : null;
+                redis = RedisEnvironment.Read(Environment.GetEnvironmentVariable, caFile, File.Exists);
+            }
+            catch (ConfigurationException e)
+            {
+                return CommonOptions.ConfigError(errors, e);
+            }
+
             var options = new ServeOptions
             {
+                Redis = redis,
                 ConfigFile = parse.GetValue(config)!.FullName,
                 Urls = [.. parse.GetValue(urls)!.SelectMany(u => u.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
                 TlsCertFile = parse.GetValue(cert)?.FullName,
@@ -88,6 +109,7 @@ internal static class ServeCommand
                 SecretsNamespace = parse.GetValue(secretsNamespace),
                 Kubeconfig = parse.GetValue(kubeconfig)?.FullName,
                 StateDirectory = parse.GetValue(stateDir)?.FullName,
+                AlertTemplatesDirectory = parse.GetValue(alertTemplates)?.FullName,
             };
             WebApplication app;
             try

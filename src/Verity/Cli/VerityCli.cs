@@ -23,7 +23,9 @@ internal static class VerityCli
             DemoCommand.Create(output, errors),
             NotaryCommand.Create(output, errors, input),
             SigstoreCommand.Create(output, errors),
+            NotationCommand.Create(output, errors),
             ConfigCommand.Create(output, errors),
+            ManifestsCommand.Create(output, errors),
         };
         root.Options.Add(CommonOptions.Verbose);
 

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using Verity.Registry.Auth;
 using Verity.Core.Cluster;
 
 namespace Verity.Cluster;
@@ -8,44 +8,27 @@ namespace Verity.Cluster;
 /// <c>&lt;root&gt;/&lt;ns&gt;/&lt;name&gt;/</c>, one file per key (<c>verity serve --secrets-dir</c>).
 /// </summary>
 /// <remarks>
-/// Names are checked to be Kubernetes object names, so that no name leaves the root; entries starting with
-/// <c>..</c> (Kubernetes' projection links) are skipped; each file is read up to 1 MiB, Kubernetes' own limit.
+/// Names are checked to be Kubernetes object names, so that no name leaves the root. Within a namespace's folder the
+/// secrets are read as mounted secrets are (<see cref="MountedSecretSource"/>: projection links skipped, 1 MiB a file).
 /// </remarks>
 internal sealed class DirectoryClusterAccess(string root) : IClusterAccess
 {
-    private const long MaxFileBytes = 1024 * 1024;
-
     public async ValueTask<IReadOnlyDictionary<string, byte[]>?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        if (!IsName(@namespace) || !IsName(name))
+        if (!KubernetesNames.IsValidSecretName(@namespace))
         {
             throw new ClusterAccessException($"\"{@namespace}/{name}\" is not a valid namespace and secret name");
         }
 
-        var folder = Path.Combine(root, @namespace, name);
-        if (!Directory.Exists(folder))
+        // The folder of one namespace holds its secrets as the chart mounts them: the mounted-secret reader applies.
+        try
         {
-            return null;
+            return await new MountedSecretSource(Path.Combine(root, @namespace)).GetSecretAsync(name, cancellationToken);
         }
-
-        var data = ImmutableDictionary.CreateBuilder<string, byte[]>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(folder))
+        catch (InvalidOperationException e)
         {
-            var key = Path.GetFileName(file);
-            if (key.StartsWith("..", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (new FileInfo(file).Length > MaxFileBytes)
-            {
-                throw new ClusterAccessException($"file \"{key}\" of secret \"{name}\" is larger than 1 MiB");
-            }
-
-            data[key] = await File.ReadAllBytesAsync(file, cancellationToken);
+            throw new ClusterAccessException($"secret \"{@namespace}/{name}\": {e.Message}", null, e);
         }
-
-        return data.ToImmutable();
     }
 
     /// <summary>No workloads are kept as files: owners are never found, so children are validated like any other workload.</summary>
@@ -59,7 +42,7 @@ internal sealed class DirectoryClusterAccess(string root) : IClusterAccess
     /// <summary>Writes the report as <c>&lt;root&gt;/&lt;namespace&gt;/policyreport-&lt;name&gt;.json</c>.</summary>
     public async ValueTask SavePolicyReportAsync(PolicyReport report, CancellationToken cancellationToken)
     {
-        if (!IsName(report.Namespace) || !IsName(report.Name))
+        if (!KubernetesNames.IsValidSecretName(report.Namespace) || !KubernetesNames.IsValidSecretName(report.Name))
         {
             throw new ClusterAccessException($"\"{report.Namespace}/{report.Name}\" is not a valid namespace and report name");
         }
@@ -67,10 +50,4 @@ internal sealed class DirectoryClusterAccess(string root) : IClusterAccess
         var folder = Directory.CreateDirectory(Path.Combine(root, report.Namespace));
         await File.WriteAllTextAsync(Path.Combine(folder.FullName, $"policyreport-{report.Name}.json"), PolicyReportJson.ToJson(report).ToJsonString(), cancellationToken);
     }
-
-    // RFC 1123 subdomain names, as Kubernetes requires for namespaces and secrets.
-    private static bool IsName(string value) =>
-        value.Length is > 0 and <= 253
-        && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.')
-        && char.IsAsciiLetterOrDigit(value[0]) && char.IsAsciiLetterOrDigit(value[^1]);
 }

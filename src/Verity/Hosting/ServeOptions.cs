@@ -35,6 +35,16 @@ internal sealed record ServeOptions
     /// <summary>How often the configuration file is checked for changes; zero turns reloading off.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Where custom alert templates (<c>&lt;name&gt;.json</c>) are read from; default <c>/app/alerts/templates</c>, as Connaisseur's chart mounts them.</summary>
+    public string? AlertTemplatesDirectory { get; init; }
+
+    /// <summary>What <c>{{ connaisseur_pod_id }}</c> renders; default the <c>POD_NAME</c> environment variable, else the host name.</summary>
+    public string? PodName { get; init; }
+
+    /// <summary>The shared cache's Redis server (from <c>REDIS_HOST</c>, <c>REDIS_PASSWORD</c> and the CA file); null keeps
+    /// verdicts and rollback floors in this process only.</summary>
+    public Caching.RedisOptions? Redis { get; init; }
+
     /// <summary>The longest the start-up warm-up (<see cref="StartupWarmUp"/>) may hold <c>/ready</c> back; zero skips it.</summary>
     public TimeSpan WarmUpTimeout { get; init; } = TimeSpan.FromSeconds(3);
 }

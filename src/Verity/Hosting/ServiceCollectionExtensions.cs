@@ -6,6 +6,8 @@ using Verity.Registry.Client;
 using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verity.Admission;
+using Verity.Alerting;
+using Verity.Core.Alerting;
 using Verity.Caching;
 using Verity.Core.Configuration;
 using Verity.Validators;
@@ -24,7 +26,10 @@ internal static class ServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddVerityCore(this IServiceCollection services, AdmissionOptions options)
+    /// <param name="services">The container.</param>
+    /// <param name="options">Admission deadline and limits.</param>
+    /// <param name="alerting">Alert delivery; by default templates are checked but nothing is sent (the CLI).</param>
+    public static IServiceCollection AddVerityCore(this IServiceCollection services, AdmissionOptions options, AlertingOptions? alerting = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
@@ -43,6 +48,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton(sp => new ValidatorTypeRegistry(sp.GetServices<IValidatorType>()));
         services.AddSingleton<ConfigLoader>();
         services.AddSingleton(sp => new PolicySnapshotProvider(sp.GetRequiredService<ConfigLoader>(), sp, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(new SharedCacheHealth(null));
         services.AddSingleton<VerityMetrics>();
         services.AddSingleton<VerdictCache>();
         // A little longer than a request may wait: a waiter's own deadline ends its wait first, with its own message.
@@ -50,7 +56,49 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ImageVerifier>();
         services.AddSingleton<NamespaceLabels>();
         services.AddSingleton<PolicyReportWriter>();
+        services.AddVerityAlerting(alerting ?? new AlertingOptions { Enabled = false });
         services.AddSingleton<AdmissionHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// The shared cache (Redis): verdicts (<see cref="ISharedVerdictStore"/>, behind the in-memory <see cref="VerdictCache"/>)
+    /// and rollback floors (<see cref="Core.Validation.IRollbackFloorStore"/>, which the notaryv1 factory picks up), shared by
+    /// every replica. The host connects at start (<see cref="RedisConnection"/> is a hosted service).
+    /// </summary>
+    public static IServiceCollection AddVeritySharedCache(this IServiceCollection services, RedisOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.Replace(ServiceDescriptor.Singleton(new SharedCacheHealth(options.Server)));
+        services.AddSingleton(options);
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<ISharedVerdictStore, RedisVerdictStore>();
+        services.AddSingleton<Core.Validation.IRollbackFloorStore, RedisRollbackFloorStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Alert templates, the sender (named <see cref="IHttpClientFactory"/> client without redirects or request logging,
+    /// which would print receiver URLs), the bounded queue and the counters. The host runs <see cref="AlertQueue"/>.
+    /// </summary>
+    private static IServiceCollection AddVerityAlerting(this IServiceCollection services, AlertingOptions options)
+    {
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<IAlertTemplateSource>(sp => new AlertTemplateSource(sp.GetRequiredService<AlertingOptions>()));
+        services.AddHttpClient(AlertSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.TryAddSingleton<AlertCounters>();
+        services.TryAddSingleton<IAlertingMetrics>(sp => sp.GetRequiredService<AlertCounters>());
+        services.TryAddSingleton<AlertSender>();
+        services.TryAddSingleton<AlertQueue>();
+        services.TryAddSingleton<AlertDispatcher>();
         return services;
     }
 }

@@ -172,13 +172,25 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
             .Select(name => live.FindValidator(name) is { } v ? new WarmUpValidator(v.Name, v.Type) : null)
             .OfType<IValidator>()
             .ToFrozenDictionary(v => v.Name, StringComparer.Ordinal);
-        var snapshot = new PolicySnapshot(live.Configuration, validators, live.LoadedAt, generation: -1);
+        // The synthetic reviews must have no effect outside this process: no alerts, no policy reports, no API server reads.
+        var quiet = live.Configuration with
+        {
+            Alerting = AlertingSettings.None,
+            Features = live.Features with
+            {
+                PolicyReports = PolicyReportSettings.Off,
+                NamespacedValidation = NamespacedValidationMode.Off,
+                AutomaticChildApproval = false,
+                DetectionModeOverrides = [],
+            },
+        };
+        var snapshot = new PolicySnapshot(quiet, validators, live.LoadedAt, generation: -1);
         using var metrics = new VerityMetrics();
         var verifier = new ImageVerifier(NullLogger<ImageVerifier>.Instance, new VerdictCache(_time, 64), new VerificationFlights(TimeSpan.FromSeconds(5)), metrics);
         var handler = new AdmissionHandler(
             _snapshots, verifier, _services.GetRequiredService<AdmissionOptions>(), _time, NullLogger<AdmissionHandler>.Instance,
             _services.GetRequiredService<IClusterAccess>(), _services.GetRequiredService<NamespaceLabels>(),
-            _services.GetRequiredService<PolicyReportWriter>(), metrics);
+            _services.GetRequiredService<PolicyReportWriter>(), metrics, _services.GetRequiredService<Alerting.AlertDispatcher>());
         var reviews = Reviews(ImagesFor(live)).ToArray();
         for (var round = 0; round < 3; round++)
         {

@@ -19,7 +19,8 @@ namespace Verity.Hosting;
 
 /// <summary>
 /// Builds the webhook server: Kestrel over TLS 1.2+, <c>POST /mutate</c>, <c>GET /health</c>,
-/// <c>GET /ready</c>, a request body limit and graceful shutdown.
+/// <c>GET /ready</c> (200 once a configuration is loaded; its body also says whether the shared cache is degraded),
+/// <c>GET /metrics</c>, a request body limit and graceful shutdown.
 /// </summary>
 internal static class WebhookHost
 {
@@ -36,7 +37,11 @@ internal static class WebhookHost
             admission = admission with { Timeout = timeout };
         }
 
-        builder.Services.AddVerityCore(admission);
+        builder.Services.AddVerityCore(admission, new Alerting.AlertingOptions
+        {
+            TemplatesDirectory = options.AlertTemplatesDirectory ?? Alerting.AlertingOptions.DefaultTemplatesDirectory,
+            PodName = options.PodName ?? (Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName),
+        });
         if (options.Kubeconfig is { Length: > 0 } kubeconfig)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<k8s.IKubernetes>(_ =>
@@ -46,6 +51,12 @@ internal static class WebhookHost
         if (options.StateDirectory is { Length: > 0 } stateDirectory)
         {
             builder.Services.AddSingleton(new ValidatorStateOptions { Directory = stateDirectory });
+        }
+
+        if (options.Redis is { } redis)
+        {
+            builder.Services.AddVeritySharedCache(redis);
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<Caching.RedisConnection>());
         }
 
         if (options.SecretsNamespace is { Length: > 0 } secretsNamespace)
@@ -79,6 +90,8 @@ internal static class WebhookHost
                 : CertificateProvider.SelfSigned(logger, time);
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReportWriter>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Alerting.AlertQueue>());
+
         builder.Services.AddSingleton<WarmUpState>();
         builder.Services.AddHostedService(sp => new StartupWarmUp(
             sp, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<WarmUpState>(), options.WarmUpTimeout,
@@ -136,12 +149,15 @@ internal static class WebhookHost
     {
         var handler = app.Services.GetRequiredService<AdmissionHandler>();
         var snapshots = app.Services.GetRequiredService<PolicySnapshotProvider>();
+        var sharedCache = app.Services.GetRequiredService<Caching.SharedCacheHealth>();
         var warmUp = app.Services.GetRequiredService<WarmUpState>();
 
         app.MapGet("/health", () => Results.Text("ok\n"));
+
+        // A degraded shared cache is reported, never unready: validation goes on without it.
         app.MapGet("/ready", () => snapshots.Current is null ? Results.Text("no configuration loaded\n", statusCode: 503)
             : !warmUp.IsDone ? Results.Text("warming up\n", statusCode: 503)
-            : Results.Text("ready\n"));
+            : Results.Text(sharedCache.Describe() is { } cache ? $"ready\n{cache}\n" : "ready\n"));
         var metrics = app.Services.GetRequiredService<VerityMetrics>();
         app.MapGet("/metrics", async (HttpContext context) =>
         {

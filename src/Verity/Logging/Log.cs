@@ -6,9 +6,10 @@ namespace Verity.Logging;
 /// Every log message of the executable, with its event id. One table, so ids stay unique.
 /// </summary>
 /// <remarks>
-/// 1xxx: admission decisions; 2xxx: validation; 3xxx: configuration; 4xxx: server and TLS.
+/// 1xxx: admission decisions; 2xxx: validation; 3xxx: configuration; 4xxx: server and TLS; 6xxx: alerting; 7xxx: the
+/// shared cache.
 /// Values are structured properties (image, namespace, kind, name, user, verdict, reason), never request
-/// bodies or credentials.
+/// bodies or credentials; alert receivers are named <c>template-index</c>, never by URL, header or payload.
 /// </remarks>
 internal static partial class Log
 {
@@ -72,6 +73,36 @@ internal static partial class Log
 
     [LoggerMessage(EventIds.PolicyReportNotWritten, LogLevel.Warning, "the policy report of namespace {NamespaceName} was not written ({Reason}); retrying at the next interval")]
     public static partial void PolicyReportNotWritten(ILogger logger, string namespaceName, string reason);
+
+    [LoggerMessage(EventIds.AlertSent, LogLevel.Debug, "{Stream} alert delivered to receiver {Receiver}: HTTP {Status} (attempt {Attempt})")]
+    public static partial void AlertSent(ILogger logger, string receiver, string stream, int status, int attempt);
+
+    [LoggerMessage(EventIds.AlertFailed, LogLevel.Warning, "{Stream} alert for receiver {Receiver} not delivered: {Reason} ({Attempts} attempts)")]
+    public static partial void AlertFailed(ILogger logger, string receiver, string stream, string reason, int attempts);
+
+    [LoggerMessage(EventIds.AlertRetrying, LogLevel.Information, "alert for receiver {Receiver}: attempt {Attempt} in {DelayMs} ms after {Reason}")]
+    public static partial void AlertRetrying(ILogger logger, string receiver, int attempt, string reason, double delayMs);
+
+    [LoggerMessage(EventIds.AlertDropped, LogLevel.Warning, "{Stream} alert for receiver {Receiver} dropped: the alert queue is full")]
+    public static partial void AlertDropped(ILogger logger, string receiver, string stream);
+
+    [LoggerMessage(EventIds.AlertEmpty, LogLevel.Debug, "{Stream} alert for receiver {Receiver} not sent: its template rendered nothing")]
+    public static partial void AlertEmpty(ILogger logger, string receiver, string stream);
+
+    [LoggerMessage(EventIds.AlertNotRendered, LogLevel.Error, "{Stream} alert for receiver {Receiver} could not be rendered: {Reason}")]
+    public static partial void AlertNotRendered(ILogger logger, string receiver, string stream, string reason);
+
+    [LoggerMessage(EventIds.AlertDenied, LogLevel.Warning, "request {Uid} denied: {Reason}")]
+    public static partial void AlertDenied(ILogger logger, string uid, string reason);
+
+    [LoggerMessage(EventIds.SharedCacheUnavailable, LogLevel.Warning, "shared cache {Server} unavailable, validating without it: {Reason}")]
+    public static partial void SharedCacheUnavailable(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventIds.SharedCacheRestored, LogLevel.Information, "shared cache {Server} available again")]
+    public static partial void SharedCacheRestored(ILogger logger, string server);
+
+    [LoggerMessage(EventIds.SharedCacheValueUnreadable, LogLevel.Warning, "shared cache entry {Key} cannot be read, treated as a miss: {Reason}")]
+    public static partial void SharedCacheValueUnreadable(ILogger logger, string key, string reason);
 
     [LoggerMessage(EventIds.WarmUpCompleted, LogLevel.Information, "warm-up done in {ElapsedMs} ms: ready")]
     public static partial void WarmUpCompleted(ILogger logger, double elapsedMs);

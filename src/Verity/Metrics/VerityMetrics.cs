@@ -1,4 +1,6 @@
 using Prometheus;
+using Verity.Alerting;
+using Verity.Caching;
 
 namespace Verity.Metrics;
 
@@ -15,7 +17,9 @@ namespace Verity.Metrics;
 /// reference</c>, <c>cache hit</c>) and <c>…_timeouted_total</c>; an image that fails before a validator is chosen is
 /// labelled <c>type="unknown"</c>, <c>validator_name=""</c>.</para>
 /// <para>Verity's: <c>verity_request_duration_seconds</c>, <c>verity_validation_duration_seconds{type,
-/// validator_name}</c> (validator calls only, not cache hits), <c>verity_cache_lookups_total{result}</c>, and the
+/// validator_name}</c> (validator calls only, not cache hits), <c>verity_cache_lookups_total{result}</c>,
+/// <c>verity_cache_degraded</c> (1 while a configured shared cache cannot be used), the alert
+/// queue (<c>verity_alert_queue_depth</c>, <c>verity_alerts_{sent,failed,dropped}_total</c>), and the
 /// registry client's meter <c>Verity.Registry</c> (round trips by server and operation) through prometheus-net's
 /// meter adapter. Each instance has its own registry: no process-wide state, so two servers in one process (tests)
 /// count apart.</para>
@@ -36,9 +40,18 @@ internal sealed class VerityMetrics : IDisposable
     private readonly Histogram _requestDuration;
     private readonly Histogram _validationDuration;
     private readonly Counter _cacheLookups;
+    private readonly IAlertingMetrics? _alerting;
+    private readonly Gauge _alertQueueDepth;
+    private readonly Counter _alertsSent;
+    private readonly Counter _alertsFailed;
+    private readonly Counter _alertsDropped;
+    private readonly SharedCacheHealth? _sharedCache;
+    private readonly Gauge _cacheDegraded;
 
-    public VerityMetrics()
+    public VerityMetrics(IAlertingMetrics? alerting = null, SharedCacheHealth? sharedCache = null)
     {
+        _alerting = alerting;
+        _sharedCache = sharedCache;
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _requests = factory.CreateCounter("connaisseur_requests_total", "Admission requests received on /mutate");
@@ -53,7 +66,12 @@ internal sealed class VerityMetrics : IDisposable
             new HistogramConfiguration { Buckets = LatencyBuckets });
         _validationDuration = factory.CreateHistogram("verity_validation_duration_seconds", "Time of one validator call",
             new HistogramConfiguration { Buckets = LatencyBuckets, LabelNames = ["type", "validator_name"] });
-        _cacheLookups = factory.CreateCounter("verity_cache_lookups_total", "Verdict cache lookups", "result");
+        _cacheLookups = factory.CreateCounter("verity_cache_lookups_total", "Verdict cache lookups (in memory, then the shared cache)", "result");
+        _cacheDegraded = factory.CreateGauge("verity_cache_degraded", "1 while the configured shared cache (Redis) cannot be used and validation goes on without it");
+        _alertQueueDepth = factory.CreateGauge("verity_alert_queue_depth", "Alerts waiting for the background sender");
+        _alertsSent = factory.CreateCounter("verity_alerts_sent_total", "Alerts a receiver accepted");
+        _alertsFailed = factory.CreateCounter("verity_alerts_failed_total", "Alerts given up on after their last attempt");
+        _alertsDropped = factory.CreateCounter("verity_alerts_dropped_total", "Alerts dropped because the queue was full");
         _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
@@ -108,7 +126,19 @@ internal sealed class VerityMetrics : IDisposable
     public void CacheLookup(bool hit) => _cacheLookups.WithLabels(hit ? "hit" : "miss").Inc();
 
     /// <summary>Writes every metric in the Prometheus text format.</summary>
-    public Task ExportAsync(Stream destination, CancellationToken cancellationToken) => Registry.CollectAndExportAsTextAsync(destination, cancellationToken);
+    public Task ExportAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        _cacheDegraded.Set(_sharedCache is { Degraded: true } ? 1 : 0);
+        if (_alerting is { } alerting)
+        {
+            _alertQueueDepth.Set(alerting.QueueDepth);
+            _alertsSent.IncTo(alerting.Sent);
+            _alertsFailed.IncTo(alerting.Failed);
+            _alertsDropped.IncTo(alerting.Dropped);
+        }
+
+        return Registry.CollectAndExportAsTextAsync(destination, cancellationToken);
+    }
 
     public void Dispose() => _meterAdapter.Dispose();
 }

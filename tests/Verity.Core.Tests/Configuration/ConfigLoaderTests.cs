@@ -253,7 +253,7 @@ public sealed class ConfigLoaderTests
                 with:
                   threshold: 2
             """);
-        Assert.Contains(config.Warnings, w => w.Path == "policy[0].with.threshold" && w.Message.Contains("cosign validators only", StringComparison.Ordinal));
+        Assert.Contains(config.Warnings, w => w.Path == "policy[0].with.threshold" && w.Message.Contains("cosign and notation validators only", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed partial class ConfigurationDocsTests
     {
         var config = TestConfig.Loader.Load(EveryKey);
         Assert.Empty(config.Warnings);
-        Assert.Equal(3, config.Validators.Length);
+        Assert.Equal(4, config.Validators.Length);
     }
 
     [Fact]

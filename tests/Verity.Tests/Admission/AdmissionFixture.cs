@@ -36,6 +36,8 @@ internal sealed class AdmissionFixture : IDisposable
 
     public Verity.Caching.VerdictCache Cache { get; }
 
+    public IServiceProvider Services => _services;
+
     public static string MutateTestConfig => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Admission", "mutate-test.yaml"));
 
     public MockValidatorFactory Factory { get; }

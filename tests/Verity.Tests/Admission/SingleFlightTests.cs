@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Policy;
@@ -64,6 +65,74 @@ public sealed class SingleFlightTests
     }
 
     [Fact]
+    public async Task EveryWaiterGivingUp_CancelsTheSharedVerification_AndALaterRequestStartsAnew()
+    {
+        var type = new GatedValidatorType();
+        using var fixture = new AdmissionFixture(Config, configure: s => s.AddValidatorType(type));
+        var snapshot = fixture.Snapshots.Current!;
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var second = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var a = fixture.Verifier.VerifyAsync("my.reg/app:1", snapshot, null, first.Token);
+        await type.Started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var b = fixture.Verifier.VerifyAsync("my.reg/app:1", snapshot, null, second.Token);
+        await first.CancelAsync();
+        Assert.True((await a).TimedOut);
+        Assert.False(type.Cancelled.Task.IsCompleted);
+
+        await second.CancelAsync();
+        Assert.True((await b).TimedOut);
+        Assert.Equal(0, fixture.Services.GetRequiredService<Verity.Caching.VerificationFlights>().Count);
+        await type.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(1, type.Calls);
+
+        type.Reset();
+        var later = fixture.Verifier.VerifyAsync("my.reg/app:1", snapshot, null, Ct);
+        await type.Started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        type.Gate.SetResult(new ValidationOutcome.Trusted(Core.Images.Digest.Parse(Digest)));
+        Assert.True((await later).Allowed);
+        Assert.Equal(2, type.Calls);
+    }
+
+    [Fact]
+    public async Task Flights_LastWaiterLeaving_CancelsTheVerificationToken()
+    {
+        var flights = new Verity.Caching.VerificationFlights(TimeSpan.FromMinutes(1));
+        var key = new Verity.Caching.VerdictKey(1, 0, "v", "i");
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var second = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        async ValueTask<ValidationOutcome> Verify(CancellationToken token)
+        {
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                cancelled.TrySetResult();
+                throw;
+            }
+
+            throw new InvalidOperationException("unreachable");
+        }
+
+        var a = flights.RunAsync(key, Verify, first.Token);
+        var b = flights.RunAsync(key, Verify, second.Token);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a);
+        Assert.False(cancelled.Task.IsCompleted);
+        await second.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => b);
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, flights.Count);
+    }
+
+    [Fact]
     public async Task FailedFlight_ReachesItsWaitersOnly_AndIsNeverReused()
     {
         var type = new GatedValidatorType();
@@ -100,6 +169,9 @@ public sealed class SingleFlightTests
 
         public TaskCompletionSource<ValidationOutcome> Gate { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Set when a validation stopped because its own token was cancelled.</summary>
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public void Reset()
         {
             Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -129,7 +201,15 @@ public sealed class SingleFlightTests
             {
                 Interlocked.Increment(ref type._calls);
                 type.Started.TrySetResult();
-                return await type.Gate.Task.WaitAsync(cancellationToken);
+                try
+                {
+                    return await type.Gate.Task.WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    type.Cancelled.TrySetResult();
+                    throw;
+                }
             }
         }
     }

@@ -165,4 +165,59 @@ public sealed class VerdictCacheTests
         Assert.False(cache.TryGet(new VerdictKey(1, 0, "v", "image"), out _));
         Assert.Equal(0, cache.Count);
     }
+
+    [Fact]
+    public void Cache_MemoryPerEntry_IsBounded()
+    {
+        // Allocated bytes, not time: what the LRU itself adds per verdict (its item, the entry, the dictionary node, queue
+        // slots and the dictionary's growth), the key's strings and the outcome being the caller's. Measured at about
+        // 380 bytes on .NET 10 x64, so a full cache costs under 4 MB besides the image strings (docs/performance.md).
+        const int entries = VerdictCache.Capacity;
+        var cache = new VerdictCache(TimeProvider.System);
+        var outcome = new ValidationOutcome.Trusted(Core.Images.Digest.Parse(MockValidator.AliceDigest));
+        var keys = Enumerable.Range(0, entries).Select(i => new VerdictKey(1, 0, "v", "registry.example/app-" + i + ":1", "hash")).ToArray();
+        var lifetime = TimeSpan.FromSeconds(60);
+        cache.Set(new VerdictKey(0, 0, "warm", "up", "hash"), outcome, lifetime);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var key in keys)
+        {
+            cache.Set(key, outcome, lifetime);
+        }
+
+        var perEntry = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)entries;
+        TestContext.Current.TestOutputHelper?.WriteLine($"verdict cache: {perEntry:0} bytes allocated per entry");
+        Assert.InRange(perEntry, 1, 512);
+    }
+
+    [Fact]
+    public void Cache_WhenFull_EvictsEntriesNeverReadAgain_AndKeepsWhatIsRead()
+    {
+        // BitFaster's ConcurrentLru is a segmented LRU (hot, warm, cold): an entry read again is promoted and stays, an
+        // entry never read again ages out through the cold segment first, even when it was added later (scan resistance).
+        var cache = new VerdictCache(new FakeTimeProvider(), capacity: 9);
+        var outcome = new ValidationOutcome.Denied("no");
+        var lifetime = TimeSpan.FromSeconds(60);
+        VerdictKey Key(string image) => new(1, 0, "v", image);
+
+        foreach (var image in new[] { "a", "b", "c", "d", "e", "f", "g", "h", "i" })
+        {
+            cache.Set(Key(image), outcome, lifetime);
+        }
+
+        // a, b and c are read again; the others are not.
+        foreach (var image in new[] { "a", "b", "c" })
+        {
+            Assert.True(cache.TryGet(Key(image), out _));
+        }
+
+        foreach (var image in new[] { "j", "k", "l" })
+        {
+            cache.Set(Key(image), outcome, lifetime);
+        }
+
+        Assert.All(new[] { "a", "b", "c", "l" }, image => Assert.True(cache.TryGet(Key(image), out _), image));
+        Assert.Equal(3, new[] { "d", "e", "f", "g", "h", "i", "j", "k" }.Count(image => !cache.TryGet(Key(image), out _)));
+        Assert.Equal(9, cache.Count);
+    }
 }

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Verity.Cli;
 using Verity.Testing;
 using Verity.Testing.Notary;
 using Verity.Testing.Registry;
+using static Verity.Tests.Cli.CliRun;
 
 namespace Verity.Tests.Cli;
 
@@ -124,15 +124,5 @@ public sealed class NotaryCommandTests
         Assert.Contains($"-> patched to {image}@{Testbed.Current["TESTBED_DIGEST_MULTI"]}\n", output, StringComparison.Ordinal);
         Assert.Contains($"DENIED    {image}:badsig", output, StringComparison.Ordinal);
         Assert.Contains("All 9 verdicts as expected.", output, StringComparison.Ordinal);
-    }
-
-    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => Run(new StringReader(string.Empty), args);
-
-    private static async Task<(int Code, string Out, string Err)> Run(TextReader input, params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await VerityCli.RunAsync(args, stdout, stderr, input);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Verity.Cli;
+using static Verity.Tests.Cli.CliRun;
 
 namespace Verity.Tests.Cli;
 
@@ -15,14 +15,6 @@ public sealed class PlainErrorsTests : IDisposable
         var path = Path.Combine(_dir.FullName, name);
         File.WriteAllText(path, content);
         return path;
-    }
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await VerityCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private string NotaryDownConfig() => Write("down.yaml", """

@@ -1,5 +1,5 @@
-using Verity.Cli;
 using Verity.Testing;
+using static Verity.Tests.Cli.CliRun;
 
 namespace Verity.Tests.Cli;
 
@@ -149,12 +149,4 @@ public sealed class SigstoreCommandTests : IDisposable
         "--certificate-identity", Bed[sanVariable], "--certificate-oidc-issuer", Bed["TESTBED_KEYLESS_ISSUER"],
         "--trusted-root", Bed["TESTBED_SIGSTORE_TRUSTED_ROOT"], artifact,
     ];
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var code = await VerityCli.RunAsync(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 }

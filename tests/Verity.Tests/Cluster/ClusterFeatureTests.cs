@@ -36,25 +36,7 @@ public sealed class ClusterFeatureTests : IAsyncLifetime
         _dir.Delete(recursive: true);
     }
 
-    // "busybox" is denied by the mock validator, "securesystemsengineering/alice-image:test" trusted; "my.reg/deny-me" is a static deny.
-    private static string Config(string features = "") => $"""
-        validators:
-          - name: mock
-            type: static
-            approve: false
-          - name: deny
-            type: static
-            approve: false
-        policy:
-          - pattern: "*:*"
-            validator: mock
-          - pattern: "my.reg/deny-me:*"
-            validator: deny
-        features:
-        {features}
-        """;
-
-    private Task<WebhookServer> Start(string features = "") => WebhookServer.StartAsync(Config(features), kubeconfig: _api.WriteKubeconfig(_dir.FullName));
+    private Task<WebhookServer> Start(string features = "") => WebhookServer.StartAsync(MockConfig.WithFeatures(features), kubeconfig: _api.WriteKubeconfig(_dir.FullName));
 
     private static JsonObject PodOwnedBy(string ns, string ownerKind, string ownerName, string ownerUid, params string[] images)
     {

@@ -34,6 +34,7 @@ internal sealed class WebhookServer : IAsyncDisposable
     /// <param name="realValidators">Keep the executable's validator factories instead of the mock.</param>
     /// <param name="services">Further service changes, applied last.</param>
     /// <param name="kubeconfig">The API server (a stand-in) to use, if any.</param>
+    /// <param name="redis">The shared cache, if any.</param>
     /// <param name="warmUpTimeout">The start-up warm-up's deadline; <c>StartAsync</c> returns after the warm-up.</param>
     public static async Task<WebhookServer> StartAsync(
         string configYaml,
@@ -42,6 +43,7 @@ internal sealed class WebhookServer : IAsyncDisposable
         bool realValidators = false,
         Action<IServiceCollection>? services = null,
         string? kubeconfig = null,
+        Verity.Caching.RedisOptions? redis = null,
         TimeSpan? warmUpTimeout = null)
     {
         var dir = Directory.CreateTempSubdirectory("verity-test-");
@@ -55,6 +57,7 @@ internal sealed class WebhookServer : IAsyncDisposable
                 LogLevel = "error",
                 ReloadInterval = reloadInterval ?? TimeSpan.Zero,
                 Kubeconfig = kubeconfig,
+                Redis = redis,
                 WarmUpTimeout = warmUpTimeout ?? TimeSpan.FromSeconds(3),
             },
             collection =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using Verity.Tests.Admission;
 using Verity.Tests.Hosting;
 using static Verity.Tests.Admission.AdmissionRequests;
 
@@ -12,23 +13,7 @@ public sealed partial class MetricsTests
 {
     private const string Alice = "securesystemsengineering/alice-image:test";
 
-    private const string Config = """
-        validators:
-          - name: mock
-            type: static
-            approve: false
-          - name: deny
-            type: static
-            approve: false
-        policy:
-          - pattern: "*:*"
-            validator: mock
-          - pattern: "my.reg/deny-me:*"
-            validator: deny
-        features:
-          cache:
-            expirySeconds: 30
-        """;
+    private static readonly string Config = MockConfig.WithFeatures("  cache:\n    expirySeconds: 30");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -79,6 +64,9 @@ public sealed partial class MetricsTests
         Assert.Equal(2, m["verity_cache_lookups_total{result=\"miss\"}"]);
         Assert.Equal(3, m["verity_request_duration_seconds_count"]);
         Assert.Equal(2, m["verity_validation_duration_seconds_count{type=\"mock\",validator_name=\"mock\"}"]);
+        Assert.Equal(0, m["verity_alert_queue_depth"]);
+        Assert.Equal(0, m["verity_cache_degraded"]);
+        Assert.Equal(0, m["verity_alerts_dropped_total"]);
     }
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?<labels>\{[^}]*\})? (?<value>[-+0-9.eE]+|NaN)$", RegexOptions.Multiline)]

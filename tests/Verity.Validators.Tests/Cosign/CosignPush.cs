@@ -115,7 +115,7 @@ internal static class CosignPush
         return registry.PutManifest(repository, index.ToJsonString(), OciIndex, tag);
     }
 
-    private static JsonObject Descriptor(string mediaType, string digest, long size) => new()
+    internal static JsonObject Descriptor(string mediaType, string digest, long size) => new()
     {
         ["mediaType"] = mediaType,
         ["digest"] = digest,

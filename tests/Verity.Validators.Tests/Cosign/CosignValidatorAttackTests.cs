@@ -155,6 +155,22 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeySignatureCarryingACertificateForAnotherKey_IsRejected()
+    {
+        var image = Digest.Parse(_registry.PutImage(Repo, "app", "app"));
+        using var mallory = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=mallory", mallory, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var layer = CosignPush.KeyLayer(_alice, image);
+        layer = layer with { Annotations = layer.Annotations.SetItem(CosignSignatureLayer.CertificateAnnotation, certificate.ExportCertificatePem()) };
+        CosignPush.Signatures(_registry, Repo, image, layer);
+
+        var outcome = await Validator().ValidateAsync(Ref("app"), Alice, Ct);
+
+        Assert.Contains("the signature carries a certificate for another key than trust root \"alice\"", Outcome.Denied(outcome), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TooManySignatures_33Layers_DeniedWithoutFetchingAnyPayload()
     {
         var image = Digest.Parse(_registry.PutImage(Repo, "app", "app"));
@@ -215,6 +231,43 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
         var outcome = await Validator(new CosignLimits { MaxEvidenceBytes = 2048 }).ValidateAsync(Ref("app"), Alice, Ct);
 
         Assert.Equal("the signatures of the image are more than 2048 bytes together", Outcome.Denied(outcome));
+    }
+
+    [Fact]
+    public async Task EndlessData_SpreadOverReferrerManifests_CountsTowardTheEvidenceBudget()
+    {
+        var image = Digest.Parse(_registry.PutImage(Repo, "app", "app"));
+        var empty = Encoding.UTF8.GetBytes("{}");
+        var listing = new System.Text.Json.Nodes.JsonArray();
+        for (int i = 0; i < 3; i++)
+        {
+            // Tiny bundles, each in a manifest padded to 1.5 KB with an annotation: the blobs alone stay far under the budget.
+            var manifest = new System.Text.Json.Nodes.JsonObject
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = CosignPush.OciManifest,
+                ["artifactType"] = CosignPush.BundleType,
+                ["config"] = CosignPush.Descriptor("application/vnd.oci.empty.v1+json", _registry.PutBlob(Repo, empty), empty.Length),
+                ["layers"] = new System.Text.Json.Nodes.JsonArray(CosignPush.Descriptor(CosignPush.BundleType, _registry.PutBlob(Repo, empty), empty.Length)),
+                ["subject"] = CosignPush.Descriptor(CosignPush.OciManifest, image.ToString(), 0),
+                ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["padding"] = new string((char)('a' + i), 1500) },
+            }.ToJsonString();
+            var digest = _registry.PutManifest(Repo, manifest, CosignPush.OciManifest);
+            listing.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["mediaType"] = CosignPush.OciManifest,
+                ["digest"] = digest,
+                ["size"] = Encoding.UTF8.GetByteCount(manifest),
+                ["artifactType"] = CosignPush.BundleType,
+            });
+        }
+
+        var index = new System.Text.Json.Nodes.JsonObject { ["schemaVersion"] = 2, ["mediaType"] = CosignPush.OciIndex, ["manifests"] = listing };
+        _registry.PutManifest(Repo, index.ToJsonString(), CosignPush.OciIndex, $"sha256-{image.Hex}");
+
+        var outcome = await Validator(new CosignLimits { MaxEvidenceBytes = 2048 }).ValidateAsync(Ref("app"), Alice, Ct);
+
+        Assert.StartsWith("the signatures of the image are more than 2048 bytes together", Outcome.Denied(outcome), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -133,7 +133,10 @@ public sealed class NotaryV1ValidatorTestbedTests : IDisposable
         var denied = await validator.ValidateAsync(image, NotaryTestHost.Rule("notary-wrong-root"), Ct);
 
         Assert.Equal("root is not signed by trust root \"notary-wrong-root\"", Assert.IsType<ValidationOutcome.Denied>(denied).Reason);
-        Assert.Equal(4, _host.RequestCount);
+
+        // Root, timestamp, snapshot and targets again (kept data would be one request); targets/releases, fetched
+        // early when targets arrived, counts too if it finished before the denial cancelled it.
+        Assert.InRange(_host.RequestCount, 4, 5);
     }
 
     [Fact]

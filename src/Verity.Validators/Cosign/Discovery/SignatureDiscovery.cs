@@ -86,7 +86,14 @@ internal sealed class SignatureDiscovery
             return DiscoveryResult.Refused(TooMany(layers.Length + bundleReferrers.Count));
         }
 
+        // Every byte fetched for the image counts toward one budget: the signature manifest and each referrer
+        // manifest as well as the blobs (a registry cannot make Verity download more by spreading it over manifests).
         var budget = new Budget(_limits.MaxEvidenceBytes);
+        if (!budget.TrySpend(signatureManifest?.Content.Length ?? 0))
+        {
+            return DiscoveryResult.Refused($"the signatures of the image are more than {budget.Limit} bytes together");
+        }
+
         var payloads = new Dictionary<Digest, ReadOnlyMemory<byte>>();
         var found = ImmutableArray.CreateBuilder<CosignSignatureLayer>(layers.Length);
         for (var i = 0; i < layers.Length; i++)
@@ -109,7 +116,22 @@ internal sealed class SignatureDiscovery
         var bundleBlobs = ImmutableArray.CreateBuilder<SigstoreBundleBlob>();
         foreach (var descriptor in bundleReferrers)
         {
-            var manifest = await _registry.TryGetManifestAsync(image.PinnedTo(descriptor.Digest), RegistryLimits.ManifestBytes, cancellationToken);
+            RegistryManifest? manifest;
+            try
+            {
+                manifest = await _registry.TryGetManifestAsync(
+                    image.PinnedTo(descriptor.Digest), Math.Clamp(budget.Remaining, 1, RegistryLimits.ManifestBytes), cancellationToken);
+            }
+            catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge)
+            {
+                return DiscoveryResult.Refused($"the signatures of the image are more than {budget.Limit} bytes together ({e.Message})");
+            }
+
+            if (manifest is not null && !budget.TrySpend(manifest.Content.Length))
+            {
+                return DiscoveryResult.Refused($"the signatures of the image are more than {budget.Limit} bytes together");
+            }
+
             if (manifest is null || manifest.Subject?.Digest != digest || !IsBundleType(manifest.ArtifactType ?? manifest.Config?.MediaType))
             {
                 continue;
@@ -171,6 +193,8 @@ internal sealed class SignatureDiscovery
         private long _spent;
 
         public long Limit => limit;
+
+        public long Remaining => Math.Max(0, limit - _spent);
 
         public bool TrySpend(long bytes)
         {

@@ -260,6 +260,47 @@ public sealed class TufAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_RollbackOnAnotherReplica_WithSharedFloors_IsDenied()
+    {
+        var shared = new SharedFloors();
+        var old = _collection.Build();
+        foreach (var role in TufRoles.TopLevel.Where(r => r != TufRoles.Root))
+        {
+            _collection.Versions[role] = 2;
+        }
+
+        var current = _collection.Resign(old, TufRoles.Targets, TufRoles.Snapshot, TufRoles.Timestamp);
+        var replicaA = new NotaryTrustVerifier(new SharedFloorTrustStateStore(new InMemoryTrustStateStore(), shared), _time);
+        AssertTrusted(await replicaA.VerifyAsync(Request(), ForgedCollection.Serve(current), Ct), "signed");
+
+        // Replica B never saw the collection; the floor replica A shared refuses the older one there too.
+        var replicaB = new NotaryTrustVerifier(new SharedFloorTrustStateStore(new InMemoryTrustStateStore(), shared), _time);
+        AssertDenied(await replicaB.VerifyAsync(Request(), ForgedCollection.Serve(old), Ct), "older than version 2 seen before (rollback)");
+
+        // Without the shared floors (the shared cache down), replica C is a fresh process: the verdict on current data is unchanged.
+        var replicaC = new NotaryTrustVerifier(new SharedFloorTrustStateStore(new InMemoryTrustStateStore(), new SharedFloors { Down = true }), _time);
+        AssertTrusted(await replicaC.VerifyAsync(Request(), ForgedCollection.Serve(current), Ct), "signed");
+    }
+
+    [Fact]
+    public async Task Verify_RootRotatedOnAnotherReplica_SharedRootFloorDoesNotBreakTheRotationWalk()
+    {
+        var shared = new SharedFloors();
+        var replicaA = new NotaryTrustVerifier(new SharedFloorTrustStateStore(new InMemoryTrustStateStore(), shared), _time);
+        var replicaB = new NotaryTrustVerifier(new SharedFloorTrustStateStore(new InMemoryTrustStateStore(), shared), _time);
+        var v1 = _collection.Build();
+        AssertTrusted(await replicaA.VerifyAsync(Request(), ForgedCollection.Serve(v1), Ct), "signed");
+        AssertTrusted(await replicaB.VerifyAsync(Request(), ForgedCollection.Serve(v1), Ct), "signed");
+
+        var (v3, _) = RotateRootTwice(v1);
+        AssertTrusted(await replicaA.VerifyAsync(Request(), ForgedCollection.Serve(v3), Ct), "signed");
+        Assert.Equal(3, shared.Floors.Values.Single()[TufRoles.Root]);
+
+        // Replica B keeps root version 1 and walks 1 → 2 → 3, although the shared root floor says 3.
+        AssertTrusted(await replicaB.VerifyAsync(Request(), ForgedCollection.Serve(v3), Ct), "signed");
+    }
+
+    [Fact]
     public async Task Verify_RootRotationSkipAfterRestart_WithAStateDirectory_IsDenied()
     {
         using var directory = new TemporaryDirectory();
@@ -424,5 +465,40 @@ public sealed class TufAttackTests : IDisposable
     {
         var denied = Assert.IsType<ValidationOutcome.Denied>(outcome);
         Assert.Contains(reason, denied.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>An <see cref="IRollbackFloorStore"/> in memory, shared by the "replicas" of a test; <see cref="Down"/> answers
+    /// nothing, as a shared cache that cannot be reached.</summary>
+    private sealed class SharedFloors : IRollbackFloorStore
+    {
+        public Dictionary<string, Dictionary<string, long>> Floors { get; } = [];
+
+        public bool Down { get; init; }
+
+        public ValueTask<IReadOnlyDictionary<string, long>> GetAsync(string key, CancellationToken cancellationToken)
+        {
+            lock (Floors)
+            {
+                return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(
+                    !Down && Floors.TryGetValue(key, out var floors) ? new Dictionary<string, long>(floors) : []);
+            }
+        }
+
+        public ValueTask RaiseAsync(string key, IReadOnlyDictionary<string, long> versions, CancellationToken cancellationToken)
+        {
+            lock (Floors)
+            {
+                if (!Down)
+                {
+                    var floors = Floors.TryGetValue(key, out var kept) ? kept : Floors[key] = [];
+                    foreach (var (role, version) in versions)
+                    {
+                        floors[role] = Math.Max(version, floors.GetValueOrDefault(role));
+                    }
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Verity.Logging;
+
+namespace Verity.Alerting;
+
+/// <summary>POSTs one rendered alert to its receiver, retrying timeouts, connection failures, 429 and 5xx.</summary>
+/// <remarks>
+/// <para>Uses the named client <see cref="ClientName"/> (no redirects: custom headers often carry a receiver's
+/// credentials and must not follow a redirect to another host). Each attempt has its own timeout; the caller's
+/// token bounds them all (the request deadline for failIfAlertSendingFails receivers, the server's lifetime for the
+/// background queue).</para>
+/// <para>Logs name the receiver (<c>slack-0</c>) and the status, never the URL, header values or body.</para>
+/// </remarks>
+internal sealed class AlertSender
+{
+    /// <summary>The <see cref="IHttpClientFactory"/> client alerts are sent with.</summary>
+    public const string ClientName = "Verity.Alerting";
+
+    private readonly IHttpClientFactory _clients;
+    private readonly AlertingOptions _options;
+    private readonly AlertCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AlertSender> _logger;
+
+    public AlertSender(IHttpClientFactory clients, AlertingOptions options, AlertCounters counters, TimeProvider time, ILogger<AlertSender> logger)
+    {
+        _clients = clients;
+        _options = options;
+        _counters = counters;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Delivers <paramref name="delivery"/>, or says why not; never throws but for the caller's own cancellation.</summary>
+    public async Task<AlertOutcome> SendAsync(AlertDelivery delivery, CancellationToken cancellationToken)
+    {
+        var client = _clients.CreateClient(ClientName);
+        int attempts = Math.Max(1, _options.MaxAttempts);
+        string reason = "not sent";
+        for (int attempt = 1; attempt <= attempts; attempt++)
+        {
+            if (attempt > 1)
+            {
+                _counters.CountRetried();
+                var delay = _options.RetryDelay * Math.Pow(2, attempt - 2);
+                Log.AlertRetrying(_logger, delivery.ReceiverName, attempt, reason, delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, _time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Failed(delivery, reason + "; the deadline ended before the next attempt", true, attempt - 1);
+                }
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.AttemptTimeout);
+            bool retry;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url);
+                request.Content = new ByteArrayContent(delivery.Body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                foreach (var (name, value) in delivery.Headers)
+                {
+                    // Like Go's Header.Set: a custom header replaces the default Content-Type, and an empty value is sent empty.
+                    if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                    {
+                        request.Content.Headers.Remove("Content-Type");
+                        request.Content.Headers.TryAddWithoutValidation("Content-Type", value);
+                    }
+                    else if (!request.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        request.Content.Headers.Remove(name);
+                        request.Content.Headers.TryAddWithoutValidation(name, value);
+                    }
+                }
+
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                int status = (int)response.StatusCode;
+                if (status is >= 200 and < 300)
+                {
+                    _counters.CountSent();
+                    Log.AlertSent(_logger, delivery.ReceiverName, delivery.Stream.ToString().ToLowerInvariant(), status, attempt);
+                    return new AlertOutcome(true, null, false, attempt);
+                }
+
+                reason = $"the receiver answered HTTP {status}";
+                retry = status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Failed(delivery, "the deadline ended the attempt", true, attempt);
+            }
+            catch (OperationCanceledException)
+            {
+                reason = $"no answer within {_options.AttemptTimeout.TotalSeconds:0.###} s";
+                retry = true;
+            }
+            catch (HttpRequestException e)
+            {
+                // The message of a connection failure names the host and port; the error kind is enough.
+                reason = $"the request failed ({e.HttpRequestError})";
+                retry = true;
+            }
+
+            if (!retry)
+            {
+                return Failed(delivery, reason, false, attempt);
+            }
+        }
+
+        return Failed(delivery, reason, false, attempts);
+    }
+
+    private AlertOutcome Failed(AlertDelivery delivery, string reason, bool deadline, int attempts)
+    {
+        _counters.CountFailed();
+        Log.AlertFailed(_logger, delivery.ReceiverName, delivery.Stream.ToString().ToLowerInvariant(), reason, attempts);
+        return new AlertOutcome(false, reason, deadline, attempts);
+    }
+}
