@@ -63,7 +63,10 @@ public sealed class VerityProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>verity</c> with <paramref name="arguments"/>.</summary>
-    public static VerityProcess Start(params string[] arguments)
+    public static VerityProcess Start(params string[] arguments) => Start(null, arguments);
+
+    /// <summary>Starts <c>verity</c> with <paramref name="arguments"/> and these environment variables set.</summary>
+    public static VerityProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -79,6 +82,11 @@ public sealed class VerityProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         return new VerityProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 

@@ -44,6 +44,25 @@ public sealed class CosignAttackTests : IDisposable
     }
 
     [Fact]
+    public void Baseline_BundleSignedWithP384Key_IsVerifiedWithSha384_Trusted()
+    {
+        // A bundle's message signature uses the key's default hash (sigstore-go: SHA-384 for P-384), unlike a cosign
+        // layer's, which is always SHA-256.
+        var image = TestSigstore.RandomImage();
+        var at = TestSigstore.Epoch.AddMinutes(-30);
+        var (leaf, key) = _sigstore.IssueLeaf(Workflow, TestSigstore.GitHubIssuer, at.AddSeconds(-5), curve: ECCurve.NamedCurves.nistP384);
+        using (key)
+        {
+            var payload = TestSigstore.Payload(image);
+            var signature = key.SignData(payload, HashAlgorithmName.SHA384, DSASignatureFormat.Rfc3279DerSequence);
+            var entry = _sigstore.Log(TestSigstore.HashedRekordBody(signature, TestSigstore.Pem(leaf), SHA256.HashData(payload)), at);
+            var bundle = TestSigstore.Bundle(leaf, SHA256.HashData(payload), signature, entry);
+
+            Assert.Equal(image, CosignRun.AssertTrusted(RunBundle(image, new SigstoreBundleBlob(bundle, payload))));
+        }
+    }
+
+    [Fact]
     public void WrongKey_BobsKeyForAlicesSignature_Denied()
     {
         var image = ConnaisseurCosign.ImageDigest("multi-cosigned-alice");

@@ -63,10 +63,10 @@ internal sealed class TestSigstore : IDisposable
 
     public static string Pem(X509Certificate2 certificate) => PemEncoding.WriteString("CERTIFICATE", certificate.RawData);
 
-    /// <summary>A Fulcio-style leaf for <paramref name="subject"/> (a URI or an email), valid for 10 minutes from <paramref name="notBefore"/>.</summary>
-    public (X509Certificate2 Certificate, ECDsa Key) IssueLeaf(string subject, string issuer, DateTimeOffset notBefore, bool embedSct = true)
+    /// <summary>A Fulcio-style leaf for <paramref name="subject"/> (a URI or an email), valid for 10 minutes from <paramref name="notBefore"/>, with a P-256 key unless <paramref name="curve"/> says otherwise.</summary>
+    public (X509Certificate2 Certificate, ECDsa Key) IssueLeaf(string subject, string issuer, DateTimeOffset notBefore, bool embedSct = true, ECCurve? curve = null)
     {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = ECDsa.Create(curve ?? ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(new X500DistinguishedName(string.Empty), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.3")], false));
