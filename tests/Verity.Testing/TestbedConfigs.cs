@@ -8,7 +8,8 @@ public static class TestbedConfigs
     /// trust root <c>default</c>) for <c>&lt;TESTBED_REGISTRY&gt;/test/*</c>, and a static deny for every other image.
     /// </summary>
     /// <param name="notaryHost">Another Notary server URL (a fault server, a closed port), or null for the test bed's.</param>
-    public static string NotaryV1(string? notaryHost = null)
+    /// <param name="caPem">The CA certificate(s) that server's TLS certificate chains to, or null for the test bed's CA.</param>
+    public static string NotaryV1(string? notaryHost = null, string? caPem = null)
     {
         var bed = Testbed.Current;
         return $"""
@@ -21,7 +22,7 @@ public static class TestbedConfigs
                   type: notaryv1
                   host: {notaryHost ?? bed["TESTBED_NOTARY_URL"]}
                   cert: |
-            {Indent(bed.ReadFile("TESTBED_CA_CERT"), 8)}
+            {Indent(caPem ?? bed.ReadFile("TESTBED_CA_CERT"), 8)}
                   trustRoots:
                     - name: default
                       key: |

@@ -301,6 +301,12 @@ internal sealed class RegistryTransport
             innermost = innermost.InnerException;
         }
 
+        if (innermost is AuthenticationException)
+        {
+            // The certificate check's own reason (RegistryHttpHandler), or .NET's for the system roots.
+            return $"TLS handshake refused: {innermost.Message}";
+        }
+
         return ReferenceEquals(innermost, e) ? e.Message : $"{e.Message} ({innermost.Message})";
     }
 

@@ -41,18 +41,33 @@ internal static class RegistryHttpHandler
         if (caCertificates is { Count: > 0 })
         {
             var roots = new X509Certificate2Collection(caCertificates);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(roots, certificate, chain, errors);
+            // A refusal is thrown, not returned, so that its reason (expired, another name, another CA) reaches the
+            // error message instead of .NET's "rejected by the provided RemoteCertificateValidationCallback".
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                Validate(roots, certificate, chain, errors, out var refusal) ? true : throw new AuthenticationException(refusal);
         }
 
         return handler;
     }
 
     /// <summary>Validates a server certificate against <paramref name="roots"/> only.</summary>
-    internal static bool Validate(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    internal static bool Validate(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        Validate(roots, certificate, chain, errors, out _);
+
+    /// <summary>Validates a server certificate against <paramref name="roots"/> only, saying why when it is refused.</summary>
+    internal static bool Validate(
+        X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, out string refusal)
     {
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
-            // No certificate, or a name mismatch: no trust store can fix that.
+            refusal = "the server sent no TLS certificate";
+            return false;
+        }
+
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            // No trust store can fix that.
+            refusal = $"the server's TLS certificate is for another name ({Subject(certificate)})";
             return false;
         }
 
@@ -71,12 +86,46 @@ internal static class RegistryHttpHandler
             }
         }
 
-        if (certificate is X509Certificate2 leaf)
+        using var copy = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var leaf = copy ?? (X509Certificate2)certificate;
+        if (custom.Build(leaf))
         {
-            return custom.Build(leaf);
+            refusal = string.Empty;
+            return true;
         }
 
-        using var copy = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(copy);
+        refusal = Refusal(leaf, custom.ChainStatus.Select(s => s.Status).Aggregate(X509ChainStatusFlags.NoError, (all, one) => all | one));
+        return false;
+    }
+
+    private static string Refusal(X509Certificate2 leaf, X509ChainStatusFlags status)
+    {
+        var now = DateTime.UtcNow;
+        if (status.HasFlag(X509ChainStatusFlags.NotTimeValid))
+        {
+            return leaf.NotAfter.ToUniversalTime() < now
+                ? $"the server's TLS certificate expired on {leaf.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC"
+                : leaf.NotBefore.ToUniversalTime() > now
+                    ? $"the server's TLS certificate is not valid before {leaf.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC"
+                    : "a certificate of the server's TLS chain is outside its validity period";
+        }
+
+        if (status.HasFlag(X509ChainStatusFlags.NotValidForUsage))
+        {
+            return "the server's TLS certificate is not for server authentication";
+        }
+
+        if (status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || status.HasFlag(X509ChainStatusFlags.PartialChain))
+        {
+            return "the server's TLS certificate does not chain to the configured CA certificate (cert)";
+        }
+
+        return $"the server's TLS certificate is not trusted ({status})";
+    }
+
+    private static string Subject(X509Certificate certificate)
+    {
+        var subject = certificate.Subject;
+        return subject.Length <= 200 ? subject : subject[..200] + "…";
     }
 }

@@ -45,7 +45,7 @@ public sealed class TlsTests : IAsyncLifetime
             async () => await host.Client(_registry.Settings(ca: _otherPki.CaCertificate)).ResolveAsync(_registry.Image("test/app:latest"), RegistryLimits.ManifestBytes, Ct));
 
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
-        Assert.Contains("SSL connection could not be established", e.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS handshake refused: the server's TLS certificate does not chain to the configured CA certificate (cert)", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, host.RequestCount);
         Assert.Empty(_registry.Requests);
     }
@@ -73,6 +73,23 @@ public sealed class TlsTests : IAsyncLifetime
             async () => await host.Client(registry.Settings(ca: _pki.CaCertificate)).ResolveAsync(registry.Image("test/app:latest"), RegistryLimits.ManifestBytes, Ct));
 
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
+        Assert.Contains("TLS handshake refused: the server's TLS certificate is for another name (CN=registry.example)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CustomCa_ExpiredCertificate_IsRefusedSayingWhen()
+    {
+        using var expired = _pki.CreateExpiredServerCertificate("127.0.0.1", "localhost");
+        await using var registry = await FakeRegistry.StartAsync(new FakeRegistryOptions { Certificate = expired });
+        registry.PutImage("test/app", "layer", "latest");
+        using var host = new RegistryTestHost();
+
+        var e = await Assert.ThrowsAsync<RegistryException>(
+            async () => await host.Client(registry.Settings(ca: _pki.CaCertificate)).ResolveAsync(registry.Image("test/app:latest"), RegistryLimits.ManifestBytes, Ct));
+
+        Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
+        Assert.Contains($"TLS handshake refused: the server's TLS certificate expired on {expired.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC", e.Message, StringComparison.Ordinal);
+        Assert.Empty(registry.Requests);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class OversizedBodyFault : IRegistryFault
     }
 
     /// <summary>
-    /// Bytes handed to Kestrel. Not what the client read: Kestrel discards writes to a connection the client closed
+    /// Bytes handed to Kestrel, over all requests. Not what the client read: Kestrel discards writes to a connection the client closed
     /// until it notices, so this can run far past the client's limit.
     /// </summary>
     public long BytesWritten => Interlocked.Read(ref _written);
@@ -56,11 +56,14 @@ public sealed class OversizedBodyFault : IRegistryFault
         try
         {
             // Kestrel may discard writes to a connection the client closed without failing them: watch RequestAborted.
-            while (_written < _totalBytes && !context.RequestAborted.IsCancellationRequested)
+            // Every request gets the whole body (a retry or a later review must see the same oversized answer).
+            long sent = 0;
+            while (sent < _totalBytes && !context.RequestAborted.IsCancellationRequested)
             {
-                var size = (int)Math.Min(chunk.Length, _totalBytes - _written);
+                var size = (int)Math.Min(chunk.Length, _totalBytes - sent);
                 await context.Response.Body.WriteAsync(chunk.AsMemory(0, size), context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+                sent += size;
                 Interlocked.Add(ref _written, size);
             }
         }

@@ -71,6 +71,46 @@ public static class RegistryFaults
         return new OversizedBodyFault(totalBytes, declareLength, pathContains);
     }
 
+    /// <summary>
+    /// Answers matching requests with 200 and a body that never ends: one byte every <paramref name="interval"/>
+    /// (a server that drips, so every read makes progress and only a deadline on the whole exchange stops it).
+    /// </summary>
+    public static CountingFault Drip(TimeSpan interval, string pathContains = "/v2/")
+    {
+        return new CountingFault(pathContains, int.MaxValue, async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/vnd.oci.image.manifest.v1+json";
+            try
+            {
+                await context.Response.Body.WriteAsync("{"u8.ToArray(), context.RequestAborted);
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(interval, context.RequestAborted);
+                    await context.Response.Body.WriteAsync(" "u8.ToArray(), context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+        });
+    }
+
+    /// <summary>Answers matching requests with 200, <paramref name="contentType"/> and bytes that are no document at all.</summary>
+    public static CountingFault Garbage(string pathContains = "/v2/", string contentType = "application/vnd.oci.image.manifest.v1+json")
+    {
+        return new CountingFault(pathContains, int.MaxValue, async context =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = contentType;
+            await context.Response.Body.WriteAsync((byte[])[0x00, 0xff, (byte)'{', (byte)'{', (byte)' ', (byte)'<', (byte)'h', (byte)'t', (byte)'m', (byte)'l', 0xed, 0xa0, 0x80, 0xfe]);
+        });
+    }
+
     /// <summary>Writes a distribution error document.</summary>
     internal static Task WriteErrorAsync(HttpContext context, int status, string code, string message)
     {

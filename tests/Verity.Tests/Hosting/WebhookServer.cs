@@ -36,6 +36,7 @@ internal sealed class WebhookServer : IAsyncDisposable
     /// <param name="kubeconfig">The API server (a stand-in) to use, if any.</param>
     /// <param name="redis">The shared cache, if any.</param>
     /// <param name="warmUpTimeout">The start-up warm-up's deadline; <c>StartAsync</c> returns after the warm-up.</param>
+    /// <param name="timeout">The webhook's timeout (<c>serve --timeout</c>); requests are decided a second before it.</param>
     public static async Task<WebhookServer> StartAsync(
         string configYaml,
         TimeSpan? reloadInterval = null,
@@ -44,7 +45,8 @@ internal sealed class WebhookServer : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         string? kubeconfig = null,
         Verity.Caching.RedisOptions? redis = null,
-        TimeSpan? warmUpTimeout = null)
+        TimeSpan? warmUpTimeout = null,
+        TimeSpan? timeout = null)
     {
         var dir = Directory.CreateTempSubdirectory("verity-test-");
         var configFile = Path.Combine(dir.FullName, "config.yaml");
@@ -59,6 +61,7 @@ internal sealed class WebhookServer : IAsyncDisposable
                 Kubeconfig = kubeconfig,
                 Redis = redis,
                 WarmUpTimeout = warmUpTimeout ?? TimeSpan.FromSeconds(3),
+                Timeout = timeout,
             },
             collection =>
             {
