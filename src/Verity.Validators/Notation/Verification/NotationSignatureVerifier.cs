@@ -113,7 +113,13 @@ public sealed class NotationSignatureVerifier
         }
 
         logged.Add("revocation not checked (Verity verifies offline)");
-        return new NotationVerdict { Roots = results.ToImmutable(), Logged = logged.ToImmutable(), Signer = signer };
+        return new NotationVerdict
+        {
+            Roots = results.ToImmutable(),
+            Logged = logged.ToImmutable(),
+            Signer = signer,
+            SignerThumbprint = envelope.Certificates[0].GetCertHashString(HashAlgorithmName.SHA256),
+        };
     }
 
     private static string? CheckIntegrity(NotationEnvelope envelope, TargetArtifact expected)
