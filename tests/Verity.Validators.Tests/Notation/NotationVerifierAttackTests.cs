@@ -89,6 +89,7 @@ public sealed class NotationVerifierAttackTests : IDisposable
 
         Assert.Null(verdict.IntegrityFailure);
         Assert.Contains("certificate chain does not lead to trust root \"acme\" (logged under audit)", verdict.Logged);
+        Assert.Contains("revocation not checked (Verity verifies offline)", verdict.Logged);
     }
 
     [Theory]

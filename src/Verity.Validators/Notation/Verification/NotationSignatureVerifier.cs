@@ -22,11 +22,12 @@ namespace Verity.Validators.Notation.Verification;
 /// signature value verifies with the leaf key; the chain is well formed (<see cref="CertificateChainCheck"/>); and
 /// the payload's <c>targetArtifact</c> equals the admitted manifest's media type, digest and size.</para>
 /// <para><b>Authenticity</b> (strict, permissive; logged under audit): one of the trust root's certificates is in the
-/// chain (as notation-go's <c>VerifyAuthenticity</c>; the chain has been verified up to its self-signed root).</para>
+/// chain (as notation-go's <c>VerifyAuthenticity</c>; the chain has been verified up to its self-signed root). Trust
+/// roots are CA trust stores, so a <c>notary.x509.signingAuthority</c> signature never satisfies one.</para>
 /// <para><b>Authentic timestamp</b> (strict; logged otherwise): the chain is valid at the signing time. For
 /// <c>notary.x509</c> that is the RFC 3161 timestamp over the signature value, verified against the trust root's
 /// <c>tsCert</c>, whenever <c>verifyTimestamp: always</c> or the chain has expired by now
-/// (<c>afterCertExpiry</c>); with no timestamp or no <c>tsCert</c>, it is now. For
+/// (<c>afterCertExpiry</c>), and then a missing timestamp fails the check; with no <c>tsCert</c>, it is now. For
 /// <c>notary.x509.signingAuthority</c> it is the authentic signing time. The claimed <c>signingTime</c> is never
 /// trusted.</para>
 /// <para><b>Expiry</b> (strict; logged otherwise): the <c>expiry</c> header, if any, is not past.</para>
