@@ -16,7 +16,7 @@ namespace Verity.Core.Policy;
 /// roots: all trust roots are evaluated. Otherwise with <c>"*"</c>: only the required roots.</item>
 /// <item>A named trust root (or <c>default</c> when none is named): that root plus any required roots.</item>
 /// </list>
-/// <para>Decision (<see cref="FindShortfall"/>), in this order:</para>
+/// <para>Decision (<see cref="FindShortfall(IReadOnlySet{string}, Func{string?, string})"/>), in this order:</para>
 /// <list type="number">
 /// <item>a named root must have signed: <c>no signature by trust root "alice"</c>;</item>
 /// <item>with <c>"*"</c>, the number of distinct signers must reach the threshold: the configured
@@ -142,6 +142,67 @@ public sealed record TrustRootSelection
     }
 
     /// <summary>
+    /// How many distinct signers among the evaluated roots signed when each signature may count for one signer only:
+    /// <paramref name="signedBy"/> maps each root that signed to the signatures (their signing certificates or keys)
+    /// that satisfied it, and the count is the largest assignment of distinct signatures to distinct
+    /// <see cref="TrustRoot.SignerId"/>s.
+    /// </summary>
+    /// <remarks>
+    /// Certificate trust roots can overlap: a root CA and its intermediate configured as two roots both hold a chain
+    /// through the intermediate, so one signature satisfies both. Example: roots acme (root CA) and acme-ops (its
+    /// intermediate), <c>threshold: 2</c>, one signature by a leaf under acme-ops: 1 signer, not 2.
+    /// </remarks>
+    public int CountSigners(IReadOnlyDictionary<string, IReadOnlySet<string>> signedBy)
+    {
+        ArgumentNullException.ThrowIfNull(signedBy);
+        var groups = TrustRoots
+            .Where(r => signedBy.ContainsKey(r.Name))
+            .GroupBy(r => r.SignerId, StringComparer.Ordinal)
+            .Select(g => g.SelectMany(r => signedBy[r.Name]).Distinct(StringComparer.Ordinal).ToList())
+            .ToList();
+
+        // Maximum bipartite matching (augmenting paths): signer groups on one side, signatures on the other.
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        var count = 0;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (TryAssign(g, new HashSet<string>(StringComparer.Ordinal)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+
+        bool TryAssign(int group, HashSet<string> seen)
+        {
+            foreach (var signature in groups[group])
+            {
+                if (seen.Add(signature) && (!owner.TryGetValue(signature, out var other) || TryAssign(other, seen)))
+                {
+                    owner[signature] = group;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Why the roots that signed do not satisfy the rule, or null when they do; as
+    /// <see cref="FindShortfall(IReadOnlySet{string}, Func{string?, string})"/>, but counting signers with
+    /// <see cref="CountSigners(IReadOnlyDictionary{string, IReadOnlySet{string}})"/> (one signature, one signer).
+    /// </summary>
+    /// <param name="signedBy">The trust roots with at least one valid signature, each with the ids of those signatures.</param>
+    /// <param name="detail">A suffix explaining why a root has no signature (its name), or why none has (null).</param>
+    public string? FindShortfall(IReadOnlyDictionary<string, IReadOnlySet<string>> signedBy, Func<string?, string> detail)
+    {
+        ArgumentNullException.ThrowIfNull(signedBy);
+        return FindShortfall(signedBy.Keys.ToHashSet(StringComparer.Ordinal), detail, () => CountSigners(signedBy));
+    }
+
+    /// <summary>
     /// Why the roots that signed do not satisfy the rule, or null when they do.
     /// </summary>
     /// <param name="signedAny">The names of the trust roots with at least one valid signature.</param>
@@ -149,6 +210,11 @@ public sealed record TrustRootSelection
     public string? FindShortfall(IReadOnlySet<string> signedAny, Func<string?, string> detail)
     {
         ArgumentNullException.ThrowIfNull(signedAny);
+        return FindShortfall(signedAny, detail, () => CountSigners(signedAny));
+    }
+
+    private string? FindShortfall(IReadOnlySet<string> signedAny, Func<string?, string> detail, Func<int> countSigners)
+    {
         ArgumentNullException.ThrowIfNull(detail);
         var signed = SignedRoots(signedAny);
         if (NamedRoot is { } single && !signed.Contains(single))
@@ -158,7 +224,7 @@ public sealed record TrustRootSelection
 
         if (Threshold is { } threshold)
         {
-            int signers = CountSigners(signedAny);
+            int signers = countSigners();
             if (signers < threshold)
             {
                 return $"validation threshold not reached ({signers}/{threshold}){(signers == 0 ? detail(null) : string.Empty)}";

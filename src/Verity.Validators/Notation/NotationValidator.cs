@@ -21,7 +21,8 @@ namespace Verity.Validators.Notation;
 /// <c>verificationLevel: skip</c> the image is trusted at that digest without looking at signatures; otherwise
 /// discovery fetches the signature envelopes (<see cref="NotationSignatureDiscovery"/>), each is verified against
 /// every selected root (<see cref="NotationSignatureVerifier"/>), and the roots with a valid signature are decided
-/// by <see cref="TrustRootSelection.FindShortfall"/>, counting distinct signers.</para>
+/// by <see cref="TrustRootSelection.FindShortfall(IReadOnlyDictionary{string, IReadOnlySet{string}}, Func{string?, string})"/>,
+/// counting distinct signers, each signing certificate for one signer only.</para>
 /// <para>Under <c>audit</c> only integrity is enforced: the image is trusted when one signature holds its integrity,
 /// and what strict verification would have said is logged and put in the outcome's detail. An image without
 /// signatures is denied at every level but skip.</para>
@@ -117,7 +118,7 @@ public sealed class NotationValidator : IValidator
 
         var roots = selection.TrustRoots.OfType<CertificateTrustRoot>().ToList();
         var level = notationOptions.VerificationLevel;
-        var signed = new HashSet<string>(StringComparer.Ordinal);
+        var signed = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         string? firstIntegrityFailure = null;
         bool anyIntegrity = false;
@@ -146,7 +147,14 @@ public sealed class NotationValidator : IValidator
             {
                 if (failure is null)
                 {
-                    signed.Add(root);
+                    // Keyed by the signing certificate, so one signature counts for one signer however many
+                    // (overlapping) trust roots it satisfies.
+                    if (!signed.TryGetValue(root, out var by))
+                    {
+                        signed[root] = by = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    ((HashSet<string>)by).Add(verdict.SignerThumbprint ?? label);
                 }
                 else
                 {
@@ -173,7 +181,7 @@ public sealed class NotationValidator : IValidator
             }
 
             return new ValidationOutcome.Trusted(digest, shortfall is null
-                ? $"notation audit: signed by {string.Join(", ", selection.SignedRoots(signed))}; revocation not checked"
+                ? $"notation audit: signed by {string.Join(", ", selection.SignedRoots(signed.Keys.ToHashSet(StringComparer.Ordinal)))}; revocation not checked"
                 : $"notation audit: admitted, would be denied: {shortfall}; revocation not checked");
         }
 
@@ -182,7 +190,7 @@ public sealed class NotationValidator : IValidator
             return new ValidationOutcome.Denied(shortfall);
         }
 
-        return new ValidationOutcome.Trusted(digest, $"notation: signed by {string.Join(", ", selection.SignedRoots(signed))} ({LevelName(level)}); revocation not checked");
+        return new ValidationOutcome.Trusted(digest, $"notation: signed by {string.Join(", ", selection.SignedRoots(signed.Keys.ToHashSet(StringComparer.Ordinal)))} ({LevelName(level)}); revocation not checked");
     }
 
     private static string LevelName(NotationVerificationLevel level) => level.ToString().ToLowerInvariant();

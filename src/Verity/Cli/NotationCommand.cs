@@ -4,6 +4,7 @@ using Verity.Core.Configuration;
 using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Validators.Notation;
+using Verity.Validators.Notation.Discovery;
 using Verity.Validators.Notation.Envelope;
 using Verity.Validators.Notation.Verification;
 
@@ -57,7 +58,15 @@ internal static class NotationCommand
                     return VerityCli.UsageError;
                 }
 
-                var bytes = await File.ReadAllBytesAsync(envelopeFile.FullName, cancellationToken);
+                // Bounded as the validator bounds an envelope: a huge file or an endless stream is refused, not read.
+                var limit = NotationLimits.Default.MaxEnvelopeBytes;
+                var bytes = await ReadAtMostAsync(envelopeFile.FullName, limit, cancellationToken);
+                if (bytes is null)
+                {
+                    await errors.WriteLineAsync($"verity: envelope {envelopeFile.Name} does not verify: it is larger than {limit} bytes, the notation validator's limit");
+                    return VerityCli.Denied;
+                }
+
                 var type = parse.GetValue(mediaType) ?? (bytes.Length > 0 && bytes[0] == (byte)'{' ? NotaryHeaders.JwsMediaType : NotaryHeaders.CoseMediaType);
                 if (!NotationEnvelopeReader.IsEnvelopeType(type))
                 {
@@ -133,6 +142,25 @@ internal static class NotationCommand
             }
         });
         return new Command("notation", "Notary Project (notation) tools") { verify };
+    }
+
+    private static async Task<byte[]?> ReadAtMostAsync(string path, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
+        var buffer = new byte[limit + 1];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken);
+            if (n == 0)
+            {
+                return buffer[..read];
+            }
+
+            read += n;
+        }
+
+        return null;
     }
 
     private static async Task<X509Certificate2Collection?> ReadPemAsync(FileInfo file, TextWriter errors, CancellationToken cancellationToken)

@@ -27,6 +27,24 @@ public sealed class TrustRootSelectionTests
     }
 
     [Fact]
+    public void Threshold_OneSignatureSatisfyingTwoDistinctRoots_CountsAsOneSigner()
+    {
+        // Overlapping certificate roots (a CA and its intermediate): one signature satisfies both.
+        using var ca = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var intermediate = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var roots = new[] { Key("ca", ca), Key("intermediate", intermediate), Key("other", other) }.ToImmutableArray();
+        Assert.True(TrustRootSelection.TrySelect(roots, new TrustRootRuleOptions { TrustRoot = "*", Threshold = 2 }, out var selection, out _));
+
+        var one = new Dictionary<string, IReadOnlySet<string>> { ["ca"] = new HashSet<string> { "sig1" }, ["intermediate"] = new HashSet<string> { "sig1" } };
+        var two = new Dictionary<string, IReadOnlySet<string>> { ["ca"] = new HashSet<string> { "sig1" }, ["intermediate"] = new HashSet<string> { "sig1", "sig2" } };
+
+        Assert.Equal("validation threshold not reached (1/2)", selection!.FindShortfall(one, _ => string.Empty));
+        Assert.Equal(2, selection.CountSigners(two));
+        Assert.Null(selection.FindShortfall(two, _ => string.Empty));
+    }
+
+    [Fact]
     public void AllRootsWithoutThreshold_RequiresEveryDistinctSigner()
     {
         using var alice = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -38,7 +38,8 @@ public static class NotationPush
     /// Pushes <paramref name="envelope"/> as a signature whose <c>subject</c> is <paramref name="subject"/>, listed
     /// in the referrers tag of <paramref name="listedUnder"/> (default: the subject). Returns the signature manifest's digest.
     /// </summary>
-    public static string Signature(FakeRegistry registry, string repository, string subject, byte[] envelope, string envelopeType = "application/jose+json", string? listedUnder = null)
+    /// <remarks><paramref name="padding"/> adds an annotation of that many characters to the signature manifest.</remarks>
+    public static string Signature(FakeRegistry registry, string repository, string subject, byte[] envelope, string envelopeType = "application/jose+json", string? listedUnder = null, int padding = 0)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(envelope);
@@ -51,20 +52,33 @@ public static class NotationPush
             ["config"] = Descriptor("application/vnd.oci.empty.v1+json", registry.PutBlob(repository, empty), empty.Length),
             ["layers"] = new JsonArray(Descriptor(envelopeType, registry.PutBlob(repository, envelope), envelope.Length)),
             ["subject"] = Descriptor(OciManifest, subject, 0),
+            ["annotations"] = padding > 0 ? new JsonObject { ["org.example.padding"] = new string('x', padding) } : null,
         }.ToJsonString();
         var digest = registry.PutManifest(repository, manifest, OciManifest);
         var listing = (listedUnder ?? subject).Replace(':', '-');
+
+        // The referrers tag lists every signature of the subject, as notation keeps it (read, then extended).
+        var entries = new JsonArray();
+        if (registry.TryGetManifest(repository, listing) is { } existing && JsonNode.Parse(existing)?["manifests"] is JsonArray listed)
+        {
+            foreach (var entry in listed)
+            {
+                entries.Add(entry?.DeepClone());
+            }
+        }
+
+        entries.Add(new JsonObject
+        {
+            ["mediaType"] = OciManifest,
+            ["digest"] = digest,
+            ["size"] = Encoding.UTF8.GetByteCount(manifest),
+            ["artifactType"] = SignatureType,
+        });
         var index = new JsonObject
         {
             ["schemaVersion"] = 2,
             ["mediaType"] = "application/vnd.oci.image.index.v1+json",
-            ["manifests"] = new JsonArray(new JsonObject
-            {
-                ["mediaType"] = OciManifest,
-                ["digest"] = digest,
-                ["size"] = Encoding.UTF8.GetByteCount(manifest),
-                ["artifactType"] = SignatureType,
-            }),
+            ["manifests"] = entries,
         };
         registry.PutManifest(repository, index.ToJsonString(), "application/vnd.oci.image.index.v1+json", listing);
         return digest;

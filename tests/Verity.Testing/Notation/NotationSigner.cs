@@ -30,14 +30,25 @@ public static class NotationSigner
         using var rsa = leaf.GetRSAPrivateKey();
         using var ec = leaf.GetECDsaPrivateKey();
         var crit = new JsonArray("io.cncf.notary.signingScheme");
+        var algorithm = options.Algorithm ?? (rsa is not null ? "PS256" : "ES256");
         var header = new JsonObject
         {
-            ["alg"] = rsa is not null ? "PS256" : "ES256",
+            ["alg"] = algorithm,
             ["crit"] = crit,
-            ["cty"] = PayloadType,
-            ["io.cncf.notary.signingScheme"] = "notary.x509",
-            ["io.cncf.notary.signingTime"] = (options.SigningTime ?? DateTimeOffset.UtcNow).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+            ["cty"] = options.ContentType ?? PayloadType,
+            ["io.cncf.notary.signingScheme"] = options.SigningScheme,
         };
+        if (!options.OmitSigningTime)
+        {
+            header["io.cncf.notary.signingTime"] = (options.SigningTime ?? DateTimeOffset.UtcNow).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (options.AuthenticSigningTime is { } authentic)
+        {
+            header["io.cncf.notary.authenticSigningTime"] = authentic.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+            crit.Add("io.cncf.notary.authenticSigningTime");
+        }
+
         if (options.Expiry is { } expiry)
         {
             header["io.cncf.notary.expiry"] = expiry.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
@@ -53,9 +64,10 @@ public static class NotationSigner
         var protectedText = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()));
         var payloadText = Base64Url.EncodeToString(payload);
         var input = Encoding.ASCII.GetBytes(protectedText + "." + payloadText);
+        var hash = HashOf(algorithm);
         var signature = rsa is not null
-            ? rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)
-            : ec!.SignData(input, HashAlgorithmName.SHA256);
+            ? rsa.SignData(input, hash, RSASignaturePadding.Pss)
+            : ec!.SignData(input, hash);
         var unprotected = new JsonObject
         {
             ["x5c"] = new JsonArray([.. chain.Select(c => (JsonNode)Convert.ToBase64String(c.RawData))]),
@@ -84,10 +96,20 @@ public static class NotationSigner
         var critical = new List<string> { "io.cncf.notary.signingScheme" };
         var protectedHeaders = new CoseHeaderMap
         {
-            [CoseHeaderLabel.ContentType] = CoseHeaderValue.FromString(PayloadType),
-            [new CoseHeaderLabel("io.cncf.notary.signingScheme")] = CoseHeaderValue.FromString("notary.x509"),
-            [new CoseHeaderLabel("io.cncf.notary.signingTime")] = Time(options.SigningTime ?? DateTimeOffset.UtcNow),
+            [CoseHeaderLabel.ContentType] = CoseHeaderValue.FromString(options.ContentType ?? PayloadType),
+            [new CoseHeaderLabel("io.cncf.notary.signingScheme")] = CoseHeaderValue.FromString(options.SigningScheme),
         };
+        if (!options.OmitSigningTime)
+        {
+            protectedHeaders[new CoseHeaderLabel("io.cncf.notary.signingTime")] = Time(options.SigningTime ?? DateTimeOffset.UtcNow);
+        }
+
+        if (options.AuthenticSigningTime is { } authentic)
+        {
+            protectedHeaders[new CoseHeaderLabel("io.cncf.notary.authenticSigningTime")] = Time(authentic);
+            critical.Add("io.cncf.notary.authenticSigningTime");
+        }
+
         if (options.Expiry is { } expiry)
         {
             protectedHeaders[new CoseHeaderLabel("io.cncf.notary.expiry")] = Time(expiry);
@@ -123,11 +145,27 @@ public static class NotationSigner
             [new CoseHeaderLabel(33)] = CoseHeaderValue.FromEncodedValue(x5chain.Encode()),
             [new CoseHeaderLabel("io.cncf.notary.signingAgent")] = CoseHeaderValue.FromString("verity-tests"),
         };
+        var hash = HashOf(options.Algorithm ?? (rsa is not null ? "PS256" : "ES256"));
         var signer = rsa is not null
-            ? new CoseSigner(rsa, RSASignaturePadding.Pss, HashAlgorithmName.SHA256, protectedHeaders, unprotectedHeaders)
-            : new CoseSigner(ec!, HashAlgorithmName.SHA256, protectedHeaders, unprotectedHeaders);
-        return CoseSign1Message.SignEmbedded(payload, signer);
+            ? new CoseSigner(rsa, RSASignaturePadding.Pss, hash, protectedHeaders, unprotectedHeaders)
+            : new CoseSigner(ec!, hash, protectedHeaders, unprotectedHeaders);
+        var envelope = CoseSign1Message.SignEmbedded(payload, signer);
+        if (options.Timestamp is not { } stamp)
+        {
+            return envelope;
+        }
+
+        var message = CoseMessage.DecodeSign1(envelope);
+        message.UnprotectedHeaders[new CoseHeaderLabel("io.cncf.notary.timestampSignature")] = CoseHeaderValue.FromBytes(stamp(message.Signature.ToArray()));
+        return message.Encode();
     }
+
+    private static HashAlgorithmName HashOf(string algorithm) => algorithm[2..] switch
+    {
+        "384" => HashAlgorithmName.SHA384,
+        "512" => HashAlgorithmName.SHA512,
+        _ => HashAlgorithmName.SHA256,
+    };
 
     private static CoseHeaderValue Time(DateTimeOffset time)
     {

@@ -14,8 +14,11 @@ public sealed class TestTimestampAuthority : IDisposable
     private readonly RSA _rootKey = RSA.Create(2048);
     private readonly X509Certificate2 _tsa;
 
-    /// <summary>Creates the authority.</summary>
-    public TestTimestampAuthority()
+    /// <summary>
+    /// Creates the authority; <paramref name="ekus"/> (default: timeStamping only), <paramref name="ekuCritical"/> and
+    /// <paramref name="omitEku"/> (no extended key usage at all) shape its TSA certificate.
+    /// </summary>
+    public TestTimestampAuthority(string[]? ekus = null, bool ekuCritical = true, bool omitEku = false)
     {
         var now = DateTimeOffset.UtcNow;
         var rootRequest = new CertificateRequest("CN=Test TSA root", _rootKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -28,7 +31,17 @@ public sealed class TestTimestampAuthority : IDisposable
         var request = new CertificateRequest("CN=Test TSA", tsaKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.8")], true));
+        if (!omitEku)
+        {
+            var oids = new OidCollection();
+            foreach (var oid in ekus ?? ["1.3.6.1.5.5.7.3.8"])
+            {
+                oids.Add(new Oid(oid));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, ekuCritical));
+        }
+
         using var cert = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForRSA(_rootKey, RSASignaturePadding.Pkcs1), now.AddYears(-2), now.AddYears(4), [1, 2, 3]);
         _tsa = cert.CopyWithPrivateKey(tsaKey);
     }
@@ -36,8 +49,11 @@ public sealed class TestTimestampAuthority : IDisposable
     /// <summary>The TSA root certificate.</summary>
     public X509Certificate2 Root { get; }
 
-    /// <summary>An RFC 3161 token (DER) over <paramref name="data"/> (SHA-256 imprint) at <paramref name="time"/>.</summary>
-    public byte[] Stamp(ReadOnlySpan<byte> data, DateTimeOffset time)
+    /// <summary>
+    /// An RFC 3161 token (DER) over <paramref name="data"/> (SHA-256 imprint) at <paramref name="time"/>, with an
+    /// accuracy of <paramref name="accuracySeconds"/> if set.
+    /// </summary>
+    public byte[] Stamp(ReadOnlySpan<byte> data, DateTimeOffset time, long? accuracySeconds = null)
     {
         var tstInfo = new AsnWriter(AsnEncodingRules.DER);
         using (tstInfo.PushSequence())
@@ -56,6 +72,13 @@ public sealed class TestTimestampAuthority : IDisposable
 
             tstInfo.WriteInteger(RandomNumberGenerator.GetInt32(1, int.MaxValue));
             tstInfo.WriteGeneralizedTime(time, omitFractionalSeconds: true);
+            if (accuracySeconds is { } seconds)
+            {
+                using (tstInfo.PushSequence())
+                {
+                    tstInfo.WriteInteger(seconds);
+                }
+            }
         }
 
         var certId = new AsnWriter(AsnEncodingRules.DER);

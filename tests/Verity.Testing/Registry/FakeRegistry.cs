@@ -84,6 +84,10 @@ public sealed class FakeRegistry : IAsyncDisposable
         return digest;
     }
 
+    /// <summary>The manifest stored under <paramref name="reference"/> (a tag or digest), or null.</summary>
+    public byte[]? TryGetManifest(string repository, string reference) =>
+        Repo(repository).Manifests.TryGetValue(reference, out var entry) ? entry.Content : null;
+
     /// <summary>
     /// Serves <paramref name="content"/> for <paramref name="reference"/> (a tag or any digest) with the given
     /// <c>Docker-Content-Digest</c> header (none if null), whatever the content's real digest.

@@ -91,6 +91,52 @@ public sealed class NotationCommandTests : IDisposable
         Assert.Contains("signed by \"CN=securesystems.de", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task VerifyEnvelope_EnvelopeLargerThanTheValidatorAccepts_Exit1WithoutReadingItAll()
+    {
+        var (_, root) = Write("jws", Image, _ca);
+        var big = Path.Combine(_dir.FullName, "big.jws");
+        await File.WriteAllBytesAsync(big, new byte[2 * 1024 * 1024], TestContext.Current.CancellationToken);
+
+        var (code, _, error) = await Run("notation", "verify-envelope", "--envelope", big, "--trust-root", root, Image);
+
+        Assert.Equal(1, code);
+        Assert.Equal("verity: envelope big.jws does not verify: it is larger than 262144 bytes, the notation validator's limit\n", error.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task VerifyEnvelope_EndlessStream_Exit1()
+    {
+        Assert.SkipUnless(File.Exists("/dev/zero"), "needs /dev/zero");
+        var (_, root) = Write("jws", Image, _ca);
+
+        var (code, _, error) = await Run("notation", "verify-envelope", "--envelope", "/dev/zero", "--trust-root", root, Image);
+
+        Assert.Equal(1, code);
+        Assert.Contains("it is larger than 262144 bytes", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyEnvelope_SigningAuthoritySchemeUnderACaRoot_Exit1NamingTheCheck()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var leaf = _ca.Leaf(notBefore: now.AddDays(-20), notAfter: now.AddDays(-10));
+        var envelope = Path.Combine(_dir.FullName, "authority.jws");
+        await File.WriteAllBytesAsync(envelope, NotationSigner.Jws(NotationSigner.Payload("application/vnd.oci.image.manifest.v1+json", Image, 1234), leaf, [leaf, _ca.Root], new NotationSignOptions
+        {
+            SigningScheme = "notary.x509.signingAuthority",
+            OmitSigningTime = true,
+            AuthenticSigningTime = now.AddDays(-15),
+        }), TestContext.Current.CancellationToken);
+        var root = Path.Combine(_dir.FullName, "acme.pem");
+        await File.WriteAllTextAsync(root, _ca.RootPem, TestContext.Current.CancellationToken);
+
+        var (code, _, error) = await Run("notation", "verify-envelope", "--envelope", envelope, "--trust-root", root, Image);
+
+        Assert.Equal(1, code);
+        Assert.Contains("signing scheme notary.x509.signingAuthority needs a signing-authority trust store", error, StringComparison.Ordinal);
+    }
+
     private (string Envelope, string Root) Write(string format, string digest, NotationTestCa ca)
     {
         using var leaf = ca.Leaf();

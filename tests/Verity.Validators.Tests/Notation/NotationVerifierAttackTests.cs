@@ -89,6 +89,7 @@ public sealed class NotationVerifierAttackTests : IDisposable
 
         Assert.Null(verdict.IntegrityFailure);
         Assert.Contains("certificate chain does not lead to trust root \"acme\" (logged under audit)", verdict.Logged);
+        Assert.Contains("revocation not checked (Verity verifies offline)", verdict.Logged);
     }
 
     [Theory]
@@ -96,7 +97,7 @@ public sealed class NotationVerifierAttackTests : IDisposable
     [InlineData("cose")]
     public void LeafWithoutCodeSigningEku_FailsIntegrity(string format)
     {
-        using var leaf = _ca.Leaf(eku: "1.3.6.1.5.5.7.3.1");
+        using var leaf = _ca.Leaf(eku: "1.3.6.1.4.1.311.10.3.13");
         var verdict = Verify(Sign(format, NotationSigner.Payload(ManifestType, Image, 1234), leaf, _ca));
 
         Assert.Equal("the signing certificate \"CN=signer\" is not for code signing (extended key usage without codeSigning)", verdict.IntegrityFailure);
@@ -137,7 +138,7 @@ public sealed class NotationVerifierAttackTests : IDisposable
     public void ExpiredSignature_Strict_Denied_Permissive_Logged(string format)
     {
         using var leaf = _ca.Leaf();
-        var envelope = Sign(format, NotationSigner.Payload(ManifestType, Image, 1234), leaf, _ca, new NotationSignOptions { Expiry = DateTimeOffset.UtcNow.AddHours(-1) });
+        var envelope = Sign(format, NotationSigner.Payload(ManifestType, Image, 1234), leaf, _ca, new NotationSignOptions { SigningTime = DateTimeOffset.UtcNow.AddHours(-2), Expiry = DateTimeOffset.UtcNow.AddHours(-1) });
 
         Assert.StartsWith("the signature expired at", Verify(envelope).Roots["acme"], StringComparison.Ordinal);
         Assert.Equal(["acme"], Verify(envelope, NotationVerificationLevel.Permissive).SatisfiedRoots);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Verity.Core.Images;
 using Verity.Registry;
+using Verity.Registry.Manifests;
 using Verity.Validators.Notation.Envelope;
 
 namespace Verity.Validators.Notation.Discovery;
@@ -35,7 +36,16 @@ public sealed class NotationSignatureDiscovery
     public async Task<NotationDiscoveryResult> FindAsync(ImageReference image, Digest digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var referrers = await _registry.GetReferrersAsync(image, digest, NotaryHeaders.SignatureArtifactType, RegistryLimits.ManifestBytes, cancellationToken);
+        Verity.Registry.Referrers.ReferrerList referrers;
+        try
+        {
+            referrers = await _registry.GetReferrersAsync(image, digest, NotaryHeaders.SignatureArtifactType, RegistryLimits.ManifestBytes, cancellationToken);
+        }
+        catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge)
+        {
+            return new NotationDiscoveryResult { Refusal = $"the list of signatures of the image is too large: {e.Message}" };
+        }
+
         var candidates = referrers.Referrers
             .Where(d => d.ArtifactType == NotaryHeaders.SignatureArtifactType)
             .DistinctBy(d => d.Digest)
@@ -47,13 +57,32 @@ public sealed class NotationSignatureDiscovery
 
         var found = ImmutableArray.CreateBuilder<NotationSignatureBlob>();
         var skipped = ImmutableArray.CreateBuilder<string>();
+        // Every byte fetched for the signatures counts toward one budget: the signature manifests as well as the
+        // envelopes (a registry cannot make Verity download more by padding manifests).
         long total = 0;
+        string OverBudget() => $"the notation signatures of the image are more than {_limits.MaxTotalBytes} bytes together";
         foreach (var descriptor in candidates)
         {
-            var manifest = await _registry.TryGetManifestAsync(image.PinnedTo(descriptor.Digest), RegistryLimits.ManifestBytes, cancellationToken);
+            RegistryManifest? manifest;
+            try
+            {
+                manifest = await _registry.TryGetManifestAsync(
+                    image.PinnedTo(descriptor.Digest), Math.Clamp(_limits.MaxTotalBytes - total, 1, RegistryLimits.ManifestBytes), cancellationToken);
+            }
+            catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge)
+            {
+                return new NotationDiscoveryResult { Refusal = OverBudget() };
+            }
+
             if (manifest is null)
             {
                 continue;
+            }
+
+            total += manifest.Content.Length;
+            if (total > _limits.MaxTotalBytes)
+            {
+                return new NotationDiscoveryResult { Refusal = OverBudget() };
             }
 
             if (manifest.Subject?.Digest != digest)
@@ -81,10 +110,15 @@ public sealed class NotationSignatureDiscovery
                 return new NotationDiscoveryResult { Refusal = $"the envelope of signature {descriptor.Digest} is {layer.Size} bytes, more than the limit of {_limits.MaxEnvelopeBytes}" };
             }
 
+            if (total + layer.Size > _limits.MaxTotalBytes)
+            {
+                return new NotationDiscoveryResult { Refusal = OverBudget() };
+            }
+
             ReadOnlyMemory<byte> blob;
             try
             {
-                blob = await _registry.GetBlobAsync(image, layer.Digest, _limits.MaxEnvelopeBytes, cancellationToken);
+                blob = await _registry.GetBlobAsync(image, layer.Digest, Math.Min(_limits.MaxEnvelopeBytes, _limits.MaxTotalBytes - total), cancellationToken);
             }
             catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge)
             {
@@ -94,7 +128,7 @@ public sealed class NotationSignatureDiscovery
             total += blob.Length;
             if (total > _limits.MaxTotalBytes)
             {
-                return new NotationDiscoveryResult { Refusal = $"the notation signatures of the image are more than {_limits.MaxTotalBytes} bytes together" };
+                return new NotationDiscoveryResult { Refusal = OverBudget() };
             }
 
             found.Add(new NotationSignatureBlob(descriptor.Digest, layer.MediaType, blob));

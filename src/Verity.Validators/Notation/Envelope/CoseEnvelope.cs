@@ -27,7 +27,7 @@ public sealed class CoseEnvelope : NotationEnvelope
         {
             return Parse(bytes, out error);
         }
-        catch (Exception e) when (e is CryptographicException or CborContentException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or CborContentException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
         {
             error = $"the COSE envelope cannot be read: {e.Message}";
             return null;
@@ -94,8 +94,9 @@ public sealed class CoseEnvelope : NotationEnvelope
             }
         }
 
+        // Typed as nullable memory on both branches: a null byte[] would become an empty, present token.
         ReadOnlyMemory<byte>? timestamp = message.UnprotectedHeaders.TryGetValue(new CoseHeaderLabel(NotaryHeaders.TimestampSignature), out var ts)
-            ? ts.GetValueAsBytes()
+            ? new ReadOnlyMemory<byte>(ts.GetValueAsBytes())
             : null;
 
         error = null;
@@ -169,12 +170,13 @@ public sealed class CoseEnvelope : NotationEnvelope
             return null;
         }
 
+        // signature-envelope-cose.md: times are CBOR tag 1 (epoch-based date/time), as notation-core-go requires.
         var reader = new CborReader(value.EncodedValue);
-        if (reader.PeekState() == CborReaderState.Tag)
+        if (reader.PeekState() != CborReaderState.Tag || reader.PeekTag() != CborTag.UnixTimeSeconds)
         {
-            return reader.ReadUnixTimeSeconds();
+            throw new FormatException($"the header {name} is not a CBOR tag 1 time");
         }
 
-        return DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64());
+        return reader.ReadUnixTimeSeconds();
     }
 }

@@ -29,7 +29,7 @@ public sealed class JwsEnvelope : NotationEnvelope
         {
             return Parse(bytes, out error);
         }
-        catch (Exception e) when (e is JsonException or FormatException or CryptographicException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or CryptographicException or InvalidOperationException or ArgumentException or OverflowException)
         {
             error = $"the JWS envelope cannot be read: {e.Message}";
             return null;

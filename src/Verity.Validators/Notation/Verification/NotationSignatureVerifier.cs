@@ -22,11 +22,12 @@ namespace Verity.Validators.Notation.Verification;
 /// signature value verifies with the leaf key; the chain is well formed (<see cref="CertificateChainCheck"/>); and
 /// the payload's <c>targetArtifact</c> equals the admitted manifest's media type, digest and size.</para>
 /// <para><b>Authenticity</b> (strict, permissive; logged under audit): one of the trust root's certificates is in the
-/// chain (as notation-go's <c>VerifyAuthenticity</c>; the chain has been verified up to its self-signed root).</para>
+/// chain (as notation-go's <c>VerifyAuthenticity</c>; the chain has been verified up to its self-signed root). Trust
+/// roots are CA trust stores, so a <c>notary.x509.signingAuthority</c> signature never satisfies one.</para>
 /// <para><b>Authentic timestamp</b> (strict; logged otherwise): the chain is valid at the signing time. For
 /// <c>notary.x509</c> that is the RFC 3161 timestamp over the signature value, verified against the trust root's
 /// <c>tsCert</c>, whenever <c>verifyTimestamp: always</c> or the chain has expired by now
-/// (<c>afterCertExpiry</c>); with no timestamp or no <c>tsCert</c>, it is now. For
+/// (<c>afterCertExpiry</c>), and then a missing timestamp fails the check; with no <c>tsCert</c>, it is now. For
 /// <c>notary.x509.signingAuthority</c> it is the authentic signing time. The claimed <c>signingTime</c> is never
 /// trusted.</para>
 /// <para><b>Expiry</b> (strict; logged otherwise): the <c>expiry</c> header, if any, is not past.</para>
@@ -79,6 +80,17 @@ public sealed class NotationSignatureVerifier
             if (!root.Certificates.Any(t => envelope.Certificates.Any(c => c.RawData.AsSpan().SequenceEqual(t.RawData))))
             {
                 failure = $"certificate chain does not lead to trust root \"{root.Name}\"";
+            }
+            else if (envelope.SigningScheme == NotaryHeaders.SchemeSigningAuthority)
+            {
+                // Trust-store specification: notary.x509.signingAuthority signatures are authenticated by a trust store
+                // of type signingAuthority, never by a CA store (notation-go loadX509TrustStores). A CA's signer could
+                // otherwise claim any "authentic" signing time and outlive its certificate.
+                failure = $"trust root \"{root.Name}\" is a CA trust store; signing scheme notary.x509.signingAuthority needs a signing-authority trust store, which Verity does not support";
+            }
+
+            if (failure is not null)
+            {
                 if (level == NotationVerificationLevel.Audit)
                 {
                     // Logged, not enforced: the root stays unsatisfied so the validator can say what strict would decide.
@@ -102,7 +114,13 @@ public sealed class NotationSignatureVerifier
         }
 
         logged.Add("revocation not checked (Verity verifies offline)");
-        return new NotationVerdict { Roots = results.ToImmutable(), Logged = logged.ToImmutable(), Signer = signer };
+        return new NotationVerdict
+        {
+            Roots = results.ToImmutable(),
+            Logged = logged.ToImmutable(),
+            Signer = signer,
+            SignerThumbprint = envelope.Certificates[0].GetCertHashString(HashAlgorithmName.SHA256),
+        };
     }
 
     private static string? CheckIntegrity(NotationEnvelope envelope, TargetArtifact expected)
@@ -136,18 +154,39 @@ public sealed class NotationSignatureVerifier
             mustBeCritical.Add(NotaryHeaders.Expiry);
         }
 
+        DateTimeOffset signedAt;
         if (envelope.SigningScheme == NotaryHeaders.SchemeSigningAuthority)
         {
-            if (envelope.AuthenticSigningTime is null)
+            if (envelope.AuthenticSigningTime is not { } authentic)
             {
                 return "the signing scheme notary.x509.signingAuthority needs an authentic signing time";
             }
 
+            if (envelope.SigningTime is not null)
+            {
+                return "the signing scheme notary.x509.signingAuthority must not have a (claimed) signing time";
+            }
+
+            signedAt = authentic;
             mustBeCritical.Add(NotaryHeaders.AuthenticSigningTime);
         }
-        else if (envelope.SigningTime is null)
+        else if (envelope.SigningTime is not { } claimed)
         {
             return "the signature has no signing time";
+        }
+        else if (envelope.AuthenticSigningTime is not null)
+        {
+            return "the signing scheme notary.x509 must not have an authentic signing time";
+        }
+        else
+        {
+            signedAt = claimed;
+        }
+
+        if (envelope.Expiry is { } expiresAt && expiresAt <= signedAt)
+        {
+            // notation-core-go validateSigningAndExpiryTime: such a signature is malformed, whatever the level.
+            return "the signature's expiry is not after its signing time";
         }
 
         if (mustBeCritical.FirstOrDefault(n => !envelope.Critical.Contains(n)) is { } notCritical)
@@ -166,41 +205,59 @@ public sealed class NotationSignatureVerifier
         }
 
         var leaf = envelope.Certificates[0];
-        using (var rsa = leaf.GetRSAPublicKey())
-        using (var ec = leaf.GetECDsaPublicKey())
+        try
         {
-            AsymmetricAlgorithm? key = algorithm.StartsWith("PS", StringComparison.Ordinal) ? rsa : ec;
-            if (key is null)
+            using var rsa = leaf.GetRSAPublicKey();
+            using var ec = leaf.GetECDsaPublicKey();
+            AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)rsa ?? ec;
+            if (KeyAlgorithm(rsa, ec) is not { } keyAlgorithm)
             {
-                return $"the signature algorithm {algorithm} does not match the signing certificate's key";
+                return key is RSA
+                    ? $"the signing certificate's RSA key has {key.KeySize} bits; supported: 2048, 3072 and 4096"
+                    : "the signing certificate's key is not RSA (2048, 3072 or 4096 bits) or ECDSA on P-256, P-384 or P-521";
             }
 
-            if (key is RSA && key.KeySize < 2048)
+            // Signature specification, "Algorithm Selection": the key determines the algorithm (notation-core-go
+            // validateCertificateChain refuses any other).
+            if (keyAlgorithm != algorithm)
             {
-                return $"the signing certificate's RSA key has {key.KeySize} bits, fewer than 2048";
+                return $"the signature algorithm {algorithm} is not the one the signing certificate's key determines ({keyAlgorithm})";
             }
 
-            if (key is ECDsa ecdsa && CurveBits(ecdsa) != algorithm[2..])
-            {
-                return $"the signature algorithm {algorithm} does not match the signing certificate's curve";
-            }
-
-            if (!envelope.VerifySignature(key))
+            if (!envelope.VerifySignature(key!))
             {
                 return $"the signature does not verify with the key of \"{leaf.Subject}\"";
             }
+        }
+        catch (CryptographicException e)
+        {
+            return $"the signing certificate's key cannot be used: {e.Message}";
         }
 
         return CheckPayload(envelope.Payload, expected);
     }
 
-    private static string CurveBits(ECDsa key) => key.ExportParameters(false).Curve.Oid.Value switch
+    private static string? KeyAlgorithm(RSA? rsa, ECDsa? ec)
     {
-        "1.2.840.10045.3.1.7" => "256",
-        "1.3.132.0.34" => "384",
-        "1.3.132.0.35" => "512",
-        _ => "?",
-    };
+        if (rsa is not null)
+        {
+            return rsa.KeySize switch
+            {
+                2048 => "PS256",
+                3072 => "PS384",
+                4096 => "PS512",
+                _ => null,
+            };
+        }
+
+        return ec?.ExportParameters(false).Curve.Oid.Value switch
+        {
+            "1.2.840.10045.3.1.7" => "ES256",
+            "1.3.132.0.34" => "ES384",
+            "1.3.132.0.35" => "ES512",
+            _ => null,
+        };
+    }
 
     private static string? CheckPayload(ReadOnlyMemory<byte> payload, TargetArtifact expected)
     {
@@ -249,6 +306,27 @@ public sealed class NotationSignatureVerifier
         return element.ValueKind == JsonValueKind.Object && element.EnumerateObject().Any(p => !names.Add(p.Name));
     }
 
+    private static string UnreadableTimestamp(ReadOnlyMemory<byte> token)
+    {
+        // Rfc3161TimestampToken.TryDecode also refuses a TSA certificate whose extended key usage is not the critical
+        // timeStamping one (RFC 3161 §2.3): say so when that is why.
+        try
+        {
+            var cms = new SignedCms();
+            cms.Decode(token.Span);
+            if (cms.SignerInfos.Count == 1 && cms.SignerInfos[0].Certificate is { } signer
+                && CertificateChainCheck.FindTimestampingProblem([signer]) is { } problem && problem.Contains("extended key usage", StringComparison.Ordinal))
+            {
+                return problem;
+            }
+        }
+        catch (CryptographicException)
+        {
+        }
+
+        return "the timestamp countersignature cannot be read (not an RFC 3161 timestamp token)";
+    }
+
     private static string? CheckTimestamp(NotationEnvelope envelope, CertificateTrustRoot root, NotationTimestampPolicy policy, DateTimeOffset now, ImmutableArray<string>.Builder logged)
     {
         var chain = envelope.Certificates;
@@ -267,9 +345,10 @@ public sealed class NotationSignatureVerifier
             return null;
         }
 
-        if (envelope.TimestampToken is not { } token || root.TimestampRoots is not { Count: > 0 } tsaRoots)
+        var hasToken = envelope.TimestampToken is { IsEmpty: false };
+        if (root.TimestampRoots is not { Count: > 0 } tsaRoots)
         {
-            if (envelope.TimestampToken is not null)
+            if (hasToken)
             {
                 logged.Add($"timestamp not verified: trust root \"{root.Name}\" has no tsCert; the chain is checked at the current time");
             }
@@ -279,9 +358,19 @@ public sealed class NotationSignatureVerifier
                 : $"certificate \"{invalidNow.Subject}\" is not valid now (valid {invalidNow.NotBefore.ToUniversalTime():O} to {invalidNow.NotAfter.ToUniversalTime():O}) and no trusted timestamp shows the signature was made in time";
         }
 
+        if (!hasToken)
+        {
+            // Trust-policy specification, timestamp verification "existence": once triggered (tsCert configured, and
+            // verifyTimestamp always or the chain expired), a missing countersignature fails the step.
+            return policy == NotationTimestampPolicy.Always
+                ? $"the signature has no timestamp countersignature, and trust root \"{root.Name}\" has a tsCert (verifyTimestamp: always)"
+                : $"the signature has no timestamp countersignature, and certificate \"{invalidNow!.Subject}\" is not valid now (valid {invalidNow.NotBefore.ToUniversalTime():O} to {invalidNow.NotAfter.ToUniversalTime():O})";
+        }
+
+        var token = envelope.TimestampToken!.Value;
         if (!Rfc3161TimestampToken.TryDecode(token, out var decoded, out _))
         {
-            return "the timestamp countersignature cannot be read";
+            return UnreadableTimestamp(token);
         }
 
         var tokenCerts = decoded.AsSignedCms().Certificates;
@@ -304,9 +393,21 @@ public sealed class NotationSignatureVerifier
             {
                 return $"the timestamp authority \"{tsaCert.Subject}\" does not lead to the tsCert of trust root \"{root.Name}\"";
             }
+
+            if (CertificateChainCheck.FindTimestampingProblem([.. x509.ChainElements.Select(e => e.Certificate)]) is { } tsaProblem)
+            {
+                return tsaProblem;
+            }
         }
 
-        var accuracy = TimeSpan.FromTicks((decoded.TokenInfo.AccuracyInMicroseconds ?? 0) * 10);
+        // RFC 3161 §2.4.2: the time is genTime ± accuracy; an accuracy beyond a year proves nothing (and would overflow).
+        var micros = decoded.TokenInfo.AccuracyInMicroseconds ?? 0;
+        if (micros is < 0 or > 366L * 24 * 3600 * 1_000_000)
+        {
+            return $"the timestamp's accuracy of {micros} microseconds is too coarse to show when the signature was made";
+        }
+
+        var accuracy = TimeSpan.FromTicks(micros * 10);
         var bad2 = CertificateChainCheck.FirstInvalidAt(chain, time - accuracy) ?? CertificateChainCheck.FirstInvalidAt(chain, time + accuracy);
         return bad2 is null
             ? null

@@ -20,6 +20,9 @@ public sealed record NotationVerdict
     /// <summary>The leaf certificate's subject, for logs.</summary>
     public string? Signer { get; init; }
 
+    /// <summary>The leaf certificate's SHA-256 thumbprint: which signer this is when thresholds count signers.</summary>
+    public string? SignerThumbprint { get; init; }
+
     /// <summary>The trust roots the signature satisfies.</summary>
     public IEnumerable<string> SatisfiedRoots => IntegrityFailure is null ? Roots.Where(r => r.Value is null).Select(r => r.Key) : [];
 }
