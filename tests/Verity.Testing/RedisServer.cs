@@ -62,6 +62,21 @@ public sealed class RedisServer : IDisposable
             arguments.AddRange(["--requirepass", password]);
         }
 
+        return await LaunchAsync(arguments, directory, port, caFile);
+    }
+
+    /// <summary>Starts a server with arguments of the caller's (given the free port it is to listen on) and waits until it
+    /// accepts connections on that port: for checking a command line written elsewhere, such as the Helm chart's.</summary>
+    public static async Task<RedisServer> StartWithArgumentsAsync(Func<int, DirectoryInfo, IEnumerable<string>> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var directory = Directory.CreateTempSubdirectory("verity-redis-");
+        var port = FreePort();
+        return await LaunchAsync([.. arguments(port, directory)], directory, port, caFile: null);
+    }
+
+    private static async Task<RedisServer> LaunchAsync(List<string> arguments, DirectoryInfo directory, int port, string? caFile)
+    {
         var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {

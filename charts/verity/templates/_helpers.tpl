@@ -1,10 +1,10 @@
 {{/*
 Verity's chart helpers. The templates use a small subset of Helm's template language on purpose: there is no helm
 binary where Verity is built, so tests/Verity.Tests/Install/ renders this chart with its own interpreter of that subset
-and compares the result with "verity manifests" (docs/decisions/0015-install-chart-and-manifests.md). Functions used:
+and compares the result with "verity manifests" (docs/decisions/0016-install-chart-and-manifests.md). Functions used:
 include define if/else/range/with, default dict list get set hasKey dig kindIs toString lower printf quote toYaml fromYaml
 nindent b64enc b64dec eq ne and or not hasPrefix trimPrefix splitList index append uniq sortAlpha has fail lookup
-genCA genSignedCert int add.
+genCA genSignedCert randAlphaNum sha256sum.
 */}}
 
 {{- define "verity.name" -}}
@@ -161,31 +161,100 @@ true
 {{- end -}}
 
 {{/*
-The webhook's TLS material, as a mapping cert/key/ca (PEM): the user's (kubernetes.deployment.tls), else the one an
-earlier release left in the TLS secret, else a new CA and a serving certificate it signs for the Service's DNS names.
+TLS material, as a mapping cert/key/ca (PEM): the user's (.tls: cert, key, caBundle), else the one an earlier release
+left in the Secret .secret, else a new CA (.caName) and a certificate it signs for the Service .svc's DNS names.
+Input: dict tls path secret svc namespace caName.
 */}}
-{{- define "verity.tls" -}}
-{{- $svc := include "verity.serviceName" . -}}
-{{- $ns := .Release.Namespace -}}
-{{- $tls := .Values.kubernetes.deployment.tls | default dict -}}
+{{- define "verity.certificate" -}}
+{{- $tls := .tls | default dict -}}
 {{- if and (hasKey $tls "cert") (not (hasKey $tls "key")) -}}
-{{- fail "kubernetes.deployment.tls has a cert but no key" -}}
+{{- fail (printf "%s has a cert but no key" .path) -}}
 {{- end -}}
 {{- if and (hasKey $tls "key") (not (hasKey $tls "cert")) -}}
-{{- fail "kubernetes.deployment.tls has a key but no cert" -}}
+{{- fail (printf "%s has a key but no cert" .path) -}}
 {{- end -}}
 {{- if hasKey $tls "cert" -}}
 {{ toYaml (dict "cert" (get $tls "cert") "key" (get $tls "key") "ca" (get $tls "caBundle" | default (get $tls "cert"))) }}
 {{- else -}}
-{{- $existing := lookup "v1" "Secret" $ns (include "verity.tlsName" .) | default dict -}}
+{{- $existing := lookup "v1" "Secret" .namespace .secret | default dict -}}
 {{- $oldCa := dig "data" "ca.crt" "" $existing -}}
 {{- if $oldCa -}}
 {{ toYaml (dict "cert" (b64dec (dig "data" "tls.crt" "" $existing)) "key" (b64dec (dig "data" "tls.key" "" $existing)) "ca" (b64dec $oldCa)) }}
 {{- else -}}
-{{- $altNames := list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) -}}
-{{- $ca := genCA (printf "%s-ca" (include "verity.name" .)) 3650 -}}
-{{- $cert := genSignedCert (printf "%s.%s.svc" $svc $ns) nil $altNames 3650 $ca -}}
+{{- $altNames := list .svc (printf "%s.%s" .svc .namespace) (printf "%s.%s.svc" .svc .namespace) (printf "%s.%s.svc.cluster.local" .svc .namespace) -}}
+{{- $ca := genCA .caName 3650 -}}
+{{- $cert := genSignedCert (printf "%s.%s.svc" .svc .namespace) nil $altNames 3650 $ca -}}
 {{ toYaml (dict "cert" $cert.Cert "key" $cert.Key "ca" $ca.Cert) }}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when cert-manager issues the webhook's certificate (kubernetes.deployment.tls.certManager.enabled). */}}
+{{- define "verity.certManager" -}}
+{{- $tls := .Values.kubernetes.deployment.tls | default dict -}}
+{{- if eq (toString (dig "certManager" "enabled" false $tls)) "true" -}}
+{{- if or (hasKey $tls "cert") (hasKey $tls "key") -}}
+{{- fail "kubernetes.deployment.tls: cert/key and certManager.enabled exclude each other" -}}
+{{- end -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* The webhook's TLS material (see verity.certificate); not used with cert-manager. */}}
+{{- define "verity.tls" -}}
+{{- include "verity.certificate" (dict "tls" .Values.kubernetes.deployment.tls "path" "kubernetes.deployment.tls" "secret" (include "verity.tlsName" .) "svc" (include "verity.serviceName" .) "namespace" .Release.Namespace "caName" (printf "%s-ca" (include "verity.name" .))) -}}
+{{- end -}}
+
+{{/* "true" when the chart deploys Redis as the shared cache (kubernetes.redis.enabled). */}}
+{{- define "verity.redis" -}}
+{{- if eq (toString (get (.Values.kubernetes.redis | default dict) "enabled")) "true" -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{- define "verity.redisName" -}}
+{{ include "verity.name" . }}-redis
+{{- end -}}
+
+{{- define "verity.redisServiceName" -}}
+{{ include "verity.redisName" . }}-svc
+{{- end -}}
+
+{{- define "verity.redisSecretName" -}}
+{{ include "verity.redisName" . }}-secret
+{{- end -}}
+
+{{- define "verity.redisTlsName" -}}
+{{ include "verity.redisName" . }}-tls
+{{- end -}}
+
+{{/* Redis's pods: labels no selector of Verity's own matches. */}}
+{{- define "verity.redisSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "verity.redisName" . }}
+app.kubernetes.io/instance: {{ include "verity.redisName" . }}
+{{- end -}}
+
+{{/* Redis's TLS material (see verity.certificate). */}}
+{{- define "verity.redisTls" -}}
+{{- $redis := .Values.kubernetes.redis | default dict -}}
+{{- include "verity.certificate" (dict "tls" (get $redis "tls") "path" "kubernetes.redis.tls" "secret" (include "verity.redisTlsName" .) "svc" (include "verity.redisServiceName" .) "namespace" .Release.Namespace "caName" (printf "%s-ca" (include "verity.redisName" .))) -}}
+{{- end -}}
+
+{{/* Redis's password, base64: the one an earlier release left in the Secret, else 32 new random letters and digits. */}}
+{{- define "verity.redisPassword" -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "verity.redisSecretName" .) | default dict -}}
+{{ dig "data" "REDIS_PASSWORD" "" $existing | default (randAlphaNum 32 | b64enc) }}
+{{- end -}}
+
+{{/* An image reference from repository, tag (default .defaultTag) and digest (supersedes the tag). Input: dict image defaultTag. */}}
+{{- define "verity.imageReference" -}}
+{{- $repo := get .image "repository" -}}
+{{- $digest := get .image "digest" -}}
+{{- if $digest -}}
+{{- $d := toString $digest -}}
+{{- if not (hasPrefix "sha256:" $d) -}}{{- $d = printf "sha256:%s" $d -}}{{- end -}}
+{{ printf "%s@%s" $repo $d }}
+{{- else -}}
+{{ printf "%s:%s" $repo (toString (get .image "tag" | default .defaultTag)) }}
 {{- end -}}
 {{- end -}}

@@ -19,8 +19,8 @@ internal sealed class CertificateProvider : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private X509Certificate2 _certificate;
-    private DateTime _certWritten;
-    private DateTime _keyWritten;
+    private (string Path, DateTime Written) _certWritten;
+    private (string Path, DateTime Written) _keyWritten;
     private long _nextCheck;
 
     private CertificateProvider(X509Certificate2 certificate, string? certFile, string? keyFile, ILogger logger, TimeProvider time)
@@ -32,8 +32,8 @@ internal sealed class CertificateProvider : IDisposable
         _time = time;
         if (certFile is not null && keyFile is not null)
         {
-            _certWritten = File.GetLastWriteTimeUtc(certFile);
-            _keyWritten = File.GetLastWriteTimeUtc(keyFile);
+            _certWritten = Stamp(certFile);
+            _keyWritten = Stamp(keyFile);
         }
 
         _nextCheck = time.GetTimestamp() + (long)(CheckInterval.TotalSeconds * time.TimestampFrequency);
@@ -89,8 +89,8 @@ internal sealed class CertificateProvider : IDisposable
                 _nextCheck = _time.GetTimestamp() + (long)(CheckInterval.TotalSeconds * _time.TimestampFrequency);
                 try
                 {
-                    var certWritten = File.GetLastWriteTimeUtc(_certFile);
-                    var keyWritten = File.GetLastWriteTimeUtc(_keyFile);
+                    var certWritten = Stamp(_certFile);
+                    var keyWritten = Stamp(_keyFile);
                     if (certWritten != _certWritten || keyWritten != _keyWritten)
                     {
                         var fresh = Load(_certFile, _keyFile);
@@ -100,7 +100,7 @@ internal sealed class CertificateProvider : IDisposable
                         Log.CertificateLoaded(_logger, fresh.Subject, _certFile, fresh.NotAfter.ToUniversalTime());
                     }
                 }
-                catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException or ArgumentException)
                 {
                     Log.CertificateReloadFailed(_logger, e, _certFile);
                 }
@@ -111,6 +111,15 @@ internal sealed class CertificateProvider : IDisposable
     }
 
     public void Dispose() => _certificate.Dispose();
+
+    /// <summary>The file a path finally names and when it was written. A Kubernetes Secret volume's files are links
+    /// through <c>..data</c>, which the kubelet points at a new folder on every update: the links themselves never
+    /// change, and .NET reports a link's own time, so the final target is what tells an update.</summary>
+    private static (string Path, DateTime Written) Stamp(string path)
+    {
+        var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        return (target, File.GetLastWriteTimeUtc(target));
+    }
 
     private static X509Certificate2 Load(string certFile, string keyFile)
     {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
@@ -14,7 +15,8 @@ namespace Verity.Install;
 /// Each method mirrors one template of the chart, rule for rule; <c>tests/Verity.Tests/Install</c> renders the chart's
 /// templates and compares the two kind by kind, name by name and field by field (docs/decisions/0016-install-chart-and-manifests.md).
 /// Beyond the chart, the output starts with the Namespace (Helm's <c>--create-namespace</c>) and carries the PolicyReport
-/// CRD (the chart's <c>crds/</c>) only when policy reports are on.
+/// CRD (the chart's <c>crds/</c>) only when policy reports are on. Where the chart reuses generated material through
+/// <c>lookup</c> (the webhook's and Redis's certificates, Redis's password), each run generates it anew.
 /// </remarks>
 internal sealed class ManifestRenderer
 {
@@ -49,6 +51,27 @@ internal sealed class ManifestRenderer
 
     private string TlsName => $"{Name}-tls";
 
+    private string RedisName => $"{Name}-redis";
+
+    private string RedisServiceName => $"{RedisName}-svc";
+
+    private string RedisSecretName => $"{RedisName}-secret";
+
+    private string RedisTlsName => $"{RedisName}-tls";
+
+    /// <summary>The pod template annotation both Deployments carry with Redis: a SHA-256 over Redis's password and certificate.</summary>
+    public const string RedisChecksumAnnotation = "verity.dev/redis-secrets";
+
+    /// <summary>The annotation on the webhook that has cert-manager's cainjector fill in its <c>caBundle</c>.</summary>
+    public const string InjectCaAnnotation = "cert-manager.io/inject-ca-from";
+
+    /// <summary>KubernetesClient's YAML type map entries for the kinds it has no model of (cert-manager's).</summary>
+    public static IReadOnlyDictionary<string, Type> CustomTypes { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [$"{CertManagerCertificate.KubeApiVersion}/{CertManagerCertificate.KubeKind}"] = typeof(CertManagerCertificate),
+        [$"{CertManagerIssuer.KubeApiVersion}/{CertManagerIssuer.KubeKind}"] = typeof(CertManagerIssuer),
+    };
+
     private YamlMappingNode Features => _values.Mapping("application.features");
 
     /// <summary>The resources in apply order (the webhook last), as JSON objects in the Kubernetes API's shape.</summary>
@@ -62,28 +85,55 @@ internal sealed class ManifestRenderer
         }
 
         resources.Add(ServiceAccount());
-        var tls = Tls(time);
-        resources.Add(TlsSecret(tls));
+        ServingCertificate? tls = null;
+        if (CertManager)
+        {
+            resources.AddRange(CertManagerResources());
+        }
+        else
+        {
+            tls = Certificate("kubernetes.deployment.tls", ServiceName, $"{Name}-ca", time);
+            resources.Add(TlsSecret(TlsName, tls));
+        }
+
         resources.AddRange(AuthSecrets());
         if (EnvSecret() is { } env)
         {
             resources.Add(env);
         }
 
+        RedisSecrets? redis = null;
+        if (Redis)
+        {
+            var password = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
+            redis = new RedisSecrets(Base64(password), Certificate("kubernetes.redis.tls", RedisServiceName, $"{RedisName}-ca", time));
+            resources.Add(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Secret",
+                ["metadata"] = Metadata(RedisSecretName),
+                ["type"] = "Opaque",
+                ["data"] = new JsonObject { ["REDIS_PASSWORD"] = redis.PasswordBase64 },
+            });
+            resources.Add(TlsSecret(RedisTlsName, redis.Tls));
+        }
+
         resources.Add(ConfigMap());
         resources.AddRange(Rbac());
         resources.Add(Service());
-        resources.Add(Deployment());
+        resources.Add(Deployment(redis));
+        if (redis is not null)
+        {
+            resources.Add(RedisService());
+            resources.Add(RedisDeployment(redis));
+        }
+
         if (PodDisruptionBudget() is { } pdb)
         {
             resources.Add(pdb);
         }
 
-        if (NetworkPolicy() is { } networkPolicy)
-        {
-            resources.Add(networkPolicy);
-        }
-
+        resources.AddRange(NetworkPolicies());
         resources.Add(Webhook(tls));
         return resources;
     }
@@ -163,6 +213,8 @@ internal sealed class ManifestRenderer
             "PodDisruptionBudget" => KubernetesJson.Deserialize<V1PodDisruptionBudget>(json),
             "NetworkPolicy" => KubernetesJson.Deserialize<V1NetworkPolicy>(json),
             "MutatingWebhookConfiguration" => KubernetesJson.Deserialize<V1MutatingWebhookConfiguration>(json),
+            CertManagerCertificate.KubeKind => KubernetesJson.Deserialize<CertManagerCertificate>(json),
+            CertManagerIssuer.KubeKind => KubernetesJson.Deserialize<CertManagerIssuer>(json),
             var kind => throw new InvalidOperationException($"no model for kind {kind}"),
         };
     }
@@ -203,6 +255,30 @@ internal sealed class ManifestRenderer
 
     /// <summary>Policy reports are written.</summary>
     public bool PolicyReports => Toggle(HelmValues.Get(Features, "policyReports"), false);
+
+    /// <summary>cert-manager issues the webhook's certificate (<c>kubernetes.deployment.tls.certManager.enabled</c>).</summary>
+    /// <exception cref="InstallException">A certificate of one's own is given too.</exception>
+    public bool CertManager
+    {
+        get
+        {
+            var tls = _values.Mapping("kubernetes.deployment.tls");
+            if (HelmValues.GoString(HelmValues.Get(tls, "certManager.enabled")) != "true")
+            {
+                return false;
+            }
+
+            return tls.Children.ContainsKey(new YamlScalarNode("cert")) || tls.Children.ContainsKey(new YamlScalarNode("key"))
+                ? throw new InstallException("kubernetes.deployment.tls: cert/key and certManager.enabled exclude each other")
+                : true;
+        }
+    }
+
+    /// <summary>The chart deploys Redis as the shared cache (<c>kubernetes.redis.enabled</c>).</summary>
+    public bool Redis => HelmValues.GoString(_values.Get("kubernetes.redis.enabled")) == "true";
+
+    /// <summary><c>host:port</c> of the Redis Service, as Verity's <c>REDIS_HOST</c>; a name the Redis certificate carries.</summary>
+    public string RedisHost => $"{RedisServiceName}.{_namespace}.svc:6379";
 
     /// <summary>The <c>k8s://namespace/secret</c> trust-root keys: namespace → sorted secret names.</summary>
     public SortedDictionary<string, SortedSet<string>> KeySecrets
@@ -350,19 +426,20 @@ internal sealed class ManifestRenderer
         return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = metadata };
     }
 
-    private ServingCertificate Tls(TimeProvider time)
+    /// <summary>TLS material for a Service: the user's (<paramref name="path"/>: cert, key, caBundle), else a new CA and a certificate it signs.</summary>
+    private ServingCertificate Certificate(string path, string service, string caName, TimeProvider time)
     {
-        var tls = _values.Mapping("kubernetes.deployment.tls");
+        var tls = _values.Mapping(path);
         var cert = HelmValues.Get(tls, "cert");
         var key = HelmValues.Get(tls, "key");
         if (tls.Children.ContainsKey(new YamlScalarNode("cert")) && !tls.Children.ContainsKey(new YamlScalarNode("key")))
         {
-            throw new InstallException("kubernetes.deployment.tls has a cert but no key");
+            throw new InstallException($"{path} has a cert but no key");
         }
 
         if (tls.Children.ContainsKey(new YamlScalarNode("key")) && !tls.Children.ContainsKey(new YamlScalarNode("cert")))
         {
-            throw new InstallException("kubernetes.deployment.tls has a key but no cert");
+            throw new InstallException($"{path} has a key but no cert");
         }
 
         if (cert is not null)
@@ -372,14 +449,14 @@ internal sealed class ManifestRenderer
             return new ServingCertificate(HelmValues.Truthy(ca) ? HelmValues.GoString(ca) : certPem, certPem, HelmValues.GoString(key));
         }
 
-        return ServingCertificate.Generate($"{Name}-ca", $"{ServiceName}.{_namespace}.svc", ServingCertificate.DnsNames(ServiceName, _namespace), time);
+        return ServingCertificate.Generate(caName, $"{service}.{_namespace}.svc", ServingCertificate.DnsNames(service, _namespace), time);
     }
 
-    private JsonObject TlsSecret(ServingCertificate tls) => new()
+    private JsonObject TlsSecret(string name, ServingCertificate tls) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Secret",
-        ["metadata"] = Metadata(TlsName),
+        ["metadata"] = Metadata(name),
         ["type"] = "kubernetes.io/tls",
         ["data"] = new JsonObject
         {
@@ -387,6 +464,59 @@ internal sealed class ManifestRenderer
             ["tls.key"] = Base64(tls.PrivateKeyPem),
             ["ca.crt"] = Base64(tls.CaPem),
         },
+    };
+
+    /// <summary>cert-manager mode: the webhook's Certificate and, without an <c>issuerRef</c>, a CA of the release's own.</summary>
+    private IEnumerable<JsonObject> CertManagerResources()
+    {
+        var certManager = _values.Mapping("kubernetes.deployment.tls.certManager");
+        var issuer = HelmValues.Get(certManager, "issuerRef") as YamlMappingNode ?? [];
+        var issuerName = HelmValues.Get(issuer, "name");
+        JsonObject issuerRef;
+        if (!HelmValues.Truthy(issuerName))
+        {
+            issuerRef = IssuerRef($"{Name}-ca-issuer", "Issuer", "cert-manager.io");
+            yield return CertManagerObject("Issuer", $"{Name}-selfsigned-issuer", new JsonObject { ["selfSigned"] = new JsonObject() });
+            yield return CertManagerObject("Certificate", $"{Name}-ca", new JsonObject
+            {
+                ["isCA"] = true,
+                ["commonName"] = $"{Name}-ca",
+                ["secretName"] = $"{Name}-ca",
+                ["duration"] = "87600h",
+                ["privateKey"] = new JsonObject { ["algorithm"] = "ECDSA", ["size"] = 256 },
+                ["issuerRef"] = IssuerRef($"{Name}-selfsigned-issuer", "Issuer", "cert-manager.io"),
+            });
+            yield return CertManagerObject("Issuer", $"{Name}-ca-issuer", new JsonObject { ["ca"] = new JsonObject { ["secretName"] = $"{Name}-ca" } });
+        }
+        else
+        {
+            issuerRef = IssuerRef(
+                HelmValues.GoString(issuerName),
+                HelmValues.Truthy(HelmValues.Get(issuer, "kind")) ? HelmValues.GoString(HelmValues.Get(issuer, "kind")) : "Issuer",
+                HelmValues.Truthy(HelmValues.Get(issuer, "group")) ? HelmValues.GoString(HelmValues.Get(issuer, "group")) : "cert-manager.io");
+        }
+
+        yield return CertManagerObject("Certificate", TlsName, new JsonObject
+        {
+            ["secretName"] = TlsName,
+            ["commonName"] = $"{ServiceName}.{_namespace}.svc",
+            ["dnsNames"] = new JsonArray([.. ServingCertificate.DnsNames(ServiceName, _namespace).Select(n => (JsonNode?)n)]),
+            ["duration"] = Or(HelmValues.Get(certManager, "duration"), "2160h"),
+            ["renewBefore"] = Or(HelmValues.Get(certManager, "renewBefore"), "720h"),
+            ["privateKey"] = new JsonObject { ["algorithm"] = "ECDSA", ["size"] = 256, ["rotationPolicy"] = "Always" },
+            ["usages"] = new JsonArray("server auth", "digital signature"),
+            ["issuerRef"] = issuerRef,
+        });
+    }
+
+    private static JsonObject IssuerRef(string name, string kind, string group) => new() { ["name"] = name, ["kind"] = kind, ["group"] = group };
+
+    private JsonObject CertManagerObject(string kind, string name, JsonObject spec) => new()
+    {
+        ["apiVersion"] = "cert-manager.io/v1",
+        ["kind"] = kind,
+        ["metadata"] = Metadata(name),
+        ["spec"] = spec,
     };
 
     private IEnumerable<JsonObject> AuthSecrets()
@@ -533,7 +663,7 @@ internal sealed class ManifestRenderer
         }
     }
 
-    private JsonObject Deployment()
+    private JsonObject Deployment(RedisSecrets? redis)
     {
         var d = _values.Mapping("kubernetes.deployment");
         var metadata = Metadata(Name);
@@ -555,6 +685,13 @@ internal sealed class ManifestRenderer
                 ["valueFrom"] = new JsonObject { ["fieldRef"] = new JsonObject { ["fieldPath"] = "metadata.name" } },
             }),
         };
+        if (redis is not null)
+        {
+            var env = container["env"]!.AsArray();
+            env.Add(new JsonObject { ["name"] = "REDIS_HOST", ["value"] = RedisHost });
+            env.Add(RedisPasswordVariable());
+        }
+
         if (HelmValues.Truthy(HelmValues.Get(d, "envs")))
         {
             container["envFrom"] = new JsonArray(new JsonObject { ["secretRef"] = new JsonObject { ["name"] = $"{Name}-env" } });
@@ -574,6 +711,13 @@ internal sealed class ManifestRenderer
             new JsonObject { ["name"] = "certs", ["secret"] = new JsonObject { ["secretName"] = TlsName } },
             new JsonObject { ["name"] = "config", ["configMap"] = new JsonObject { ["name"] = $"{Name}-config" } },
             new JsonObject { ["name"] = "tmp", ["emptyDir"] = new JsonObject { ["medium"] = "Memory", ["sizeLimit"] = "64Mi" } });
+        if (redis is not null)
+        {
+            // Only the CA, under the name Verity reads (/app/redis-certs/tls.crt): Verity never sees Redis's key.
+            mounts.Add(new JsonObject { ["name"] = "redis-certs", ["mountPath"] = "/app/redis-certs", ["readOnly"] = true });
+            volumes.Add(SecretVolume("redis-certs", RedisTlsName, ("ca.crt", "tls.crt")));
+        }
+
         foreach (var secret in AuthSecretNames)
         {
             mounts.Add(new JsonObject { ["name"] = $"{secret}-volume", ["mountPath"] = $"/app/secrets/{secret}", ["readOnly"] = true });
@@ -606,12 +750,147 @@ internal sealed class ManifestRenderer
                 ["selector"] = new JsonObject { ["matchLabels"] = SelectorLabels() },
                 ["template"] = new JsonObject
                 {
-                    ["metadata"] = new JsonObject { ["labels"] = SelectorLabels() },
+                    ["metadata"] = redis is null
+                        ? new JsonObject { ["labels"] = SelectorLabels() }
+                        : new JsonObject { ["labels"] = SelectorLabels(), ["annotations"] = new JsonObject { [RedisChecksumAnnotation] = redis.Checksum } },
                     ["spec"] = pod,
                 },
             },
         };
     }
+
+    private JsonObject RedisPasswordVariable() => new()
+    {
+        ["name"] = "REDIS_PASSWORD",
+        ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = RedisSecretName, ["key"] = "REDIS_PASSWORD" } },
+    };
+
+    private static JsonObject SecretVolume(string name, string secretName, params (string Key, string Path)[] items) => new()
+    {
+        ["name"] = name,
+        ["secret"] = new JsonObject
+        {
+            ["secretName"] = secretName,
+            ["items"] = new JsonArray([.. items.Select(i => (JsonNode?)new JsonObject { ["key"] = i.Key, ["path"] = i.Path })]),
+        },
+    };
+
+    private JsonObject RedisSelectorLabels() => new()
+    {
+        ["app.kubernetes.io/name"] = RedisName,
+        ["app.kubernetes.io/instance"] = RedisName,
+    };
+
+    /// <summary>The Redis image: <c>repository:tag</c> (tag default 7) or <c>repository@sha256:digest</c>.</summary>
+    public string RedisImage
+    {
+        get
+        {
+            var image = _values.Mapping("kubernetes.redis.image");
+            var repository = HelmValues.GoString(HelmValues.Get(image, "repository"));
+            var digest = HelmValues.Get(image, "digest");
+            if (HelmValues.Truthy(digest))
+            {
+                var d = HelmValues.GoString(digest);
+                return $"{repository}@{(d.StartsWith("sha256:", StringComparison.Ordinal) ? d : "sha256:" + d)}";
+            }
+
+            var tag = HelmValues.Get(image, "tag");
+            return $"{repository}:{(HelmValues.Truthy(tag) ? HelmValues.GoString(tag) : "7")}";
+        }
+    }
+
+    private JsonObject RedisDeployment(RedisSecrets secrets)
+    {
+        var d = _values.Mapping("kubernetes.deployment");
+        var redis = _values.Mapping("kubernetes.redis");
+        var level = HelmValues.GoString(_values.Get("application.logLevel")).ToLowerInvariant() switch
+        {
+            "debug" => "debug",
+            "error" => "warning",
+            _ => "notice",
+        };
+
+        // TLS only (no plain port), a password, no persistence, and no commands that list or wipe keys or reconfigure the server.
+        var args = new JsonArray(
+            "--port", "0", "--tls-port", "6379", "--tls-cert-file", "/certs/tls.crt", "--tls-key-file", "/certs/tls.key",
+            "--tls-auth-clients", "no", "--requirepass", "$(REDIS_PASSWORD)", "--save", "", "--appendonly", "no",
+            "--maxmemory", HelmValues.Truthy(HelmValues.Get(redis, "maxMemory")) ? HelmValues.GoString(HelmValues.Get(redis, "maxMemory")) : "200mb",
+            "--maxmemory-policy", "volatile-lru", "--loglevel", level);
+        foreach (var command in new[] { "FLUSHALL", "FLUSHDB", "KEYS", "CONFIG", "DEBUG" })
+        {
+            args.Add("--rename-command");
+            args.Add(command);
+            args.Add(string.Empty);
+        }
+
+        var container = new JsonObject
+        {
+            ["name"] = "redis",
+            ["image"] = RedisImage,
+            ["imagePullPolicy"] = Or(HelmValues.Get(redis, "pullPolicy"), "IfNotPresent"),
+            ["args"] = args,
+            ["env"] = new JsonArray(RedisPasswordVariable()),
+            ["ports"] = new JsonArray(new JsonObject { ["name"] = "redis", ["containerPort"] = 6379, ["protocol"] = "TCP" }),
+            ["livenessProbe"] = new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = "redis" }, ["periodSeconds"] = 10, ["failureThreshold"] = 3 },
+            ["readinessProbe"] = new JsonObject { ["tcpSocket"] = new JsonObject { ["port"] = "redis" }, ["periodSeconds"] = 5, ["failureThreshold"] = 2 },
+        };
+        CopyIfTruthy(redis, "securityContext", container, "securityContext");
+        CopyIfTruthy(redis, "resources", container, "resources");
+        container["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "certs", ["mountPath"] = "/certs", ["readOnly"] = true });
+
+        var pod = new JsonObject
+        {
+            ["automountServiceAccountToken"] = false,
+            ["enableServiceLinks"] = false,
+        };
+        CopyIfTruthy(d, "imagePullSecrets", pod, "imagePullSecrets");
+        CopyIfTruthy(redis, "podSecurityContext", pod, "securityContext");
+        pod["containers"] = new JsonArray(container);
+        pod["volumes"] = new JsonArray(SecretVolume("certs", RedisTlsName, ("tls.crt", "tls.crt"), ("tls.key", "tls.key")));
+        CopyIfTruthy(d, "tolerations", pod, "tolerations");
+        CopyIfTruthy(d, "nodeSelector", pod, "nodeSelector");
+
+        return new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = "Deployment",
+            ["metadata"] = Metadata(RedisName),
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = 1,
+                ["selector"] = new JsonObject { ["matchLabels"] = RedisSelectorLabels() },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = RedisSelectorLabels(), ["annotations"] = new JsonObject { [RedisChecksumAnnotation] = secrets.Checksum } },
+                    ["spec"] = pod,
+                },
+            },
+        };
+    }
+
+    private JsonObject RedisService() => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Service",
+        ["metadata"] = Metadata(RedisServiceName),
+        ["spec"] = new JsonObject
+        {
+            ["type"] = "ClusterIP",
+            ["ports"] = new JsonArray(new JsonObject { ["name"] = "redis", ["port"] = 6379, ["targetPort"] = "redis", ["protocol"] = "TCP" }),
+            ["selector"] = RedisSelectorLabels(),
+        },
+    };
+
+    /// <summary>Redis's password (base64, as in its Secret) and certificate; <see cref="Checksum"/> is what both pod templates carry.</summary>
+    private sealed record RedisSecrets(string PasswordBase64, ServingCertificate Tls)
+    {
+        public string Checksum => ChecksumOf(PasswordBase64, Tls.CertificatePem, Tls.CaPem);
+    }
+
+    /// <summary>The <see cref="RedisChecksumAnnotation"/> value: SHA-256 (hex) of the password (base64), the certificate and the CA (PEM), joined by newlines.</summary>
+    public static string ChecksumOf(string passwordBase64, string certificatePem, string caPem) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{passwordBase64}\n{certificatePem}\n{caPem}")));
 
     private static JsonObject Probe(string path, int period, int failures) => new()
     {
@@ -643,12 +922,12 @@ internal sealed class ManifestRenderer
         return new JsonObject { ["apiVersion"] = "policy/v1", ["kind"] = "PodDisruptionBudget", ["metadata"] = Metadata($"{Name}-pod-disruption-budget"), ["spec"] = spec };
     }
 
-    private JsonObject? NetworkPolicy()
+    private IEnumerable<JsonObject> NetworkPolicies()
     {
         var np = _values.Get("kubernetes.networkPolicy");
         if (HelmValues.GoString(HelmValues.Get(np, "enabled")) == "false")
         {
-            return null;
+            yield break;
         }
 
         var ingress = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 5000, ["protocol"] = "TCP" }) };
@@ -657,7 +936,7 @@ internal sealed class ManifestRenderer
             ingress["from"] = HelmValues.Json(HelmValues.Get(np, "from"));
         }
 
-        return new JsonObject
+        yield return new JsonObject
         {
             ["apiVersion"] = "networking.k8s.io/v1",
             ["kind"] = "NetworkPolicy",
@@ -669,9 +948,31 @@ internal sealed class ManifestRenderer
                 ["ingress"] = new JsonArray(ingress),
             },
         };
+
+        if (Redis)
+        {
+            // Redis holds verdicts Verity trusts: only Verity's pods reach it, and it reaches nothing (Egress without rules).
+            yield return new JsonObject
+            {
+                ["apiVersion"] = "networking.k8s.io/v1",
+                ["kind"] = "NetworkPolicy",
+                ["metadata"] = Metadata($"{RedisName}-network-policy"),
+                ["spec"] = new JsonObject
+                {
+                    ["podSelector"] = new JsonObject { ["matchLabels"] = RedisSelectorLabels() },
+                    ["policyTypes"] = new JsonArray("Ingress", "Egress"),
+                    ["ingress"] = new JsonArray(new JsonObject
+                    {
+                        ["from"] = new JsonArray(new JsonObject { ["podSelector"] = new JsonObject { ["matchLabels"] = SelectorLabels() } }),
+                        ["ports"] = new JsonArray(new JsonObject { ["port"] = 6379, ["protocol"] = "TCP" }),
+                    }),
+                },
+            };
+        }
     }
 
-    private JsonObject Webhook(ServingCertificate tls)
+    /// <param name="tls">The generated or given certificate; null with cert-manager, whose cainjector fills <c>caBundle</c>.</param>
+    private JsonObject Webhook(ServingCertificate? tls)
     {
         var hook = _values.Mapping("kubernetes.webhook");
         var mode = NamespacedValidation;
@@ -682,16 +983,22 @@ internal sealed class ManifestRenderer
             webhooks.Add(WebhookEntry($"verity-label.{ServiceName}.{_namespace}.svc", VerityLabel, mode, hook, tls));
         }
 
+        var metadata = Metadata($"{Name}-webhook", namespaced: false);
+        if (tls is null)
+        {
+            metadata["annotations"] = new JsonObject { [InjectCaAnnotation] = $"{_namespace}/{TlsName}" };
+        }
+
         return new JsonObject
         {
             ["apiVersion"] = "admissionregistration.k8s.io/v1",
             ["kind"] = "MutatingWebhookConfiguration",
-            ["metadata"] = Metadata($"{Name}-webhook", namespaced: false),
+            ["metadata"] = metadata,
             ["webhooks"] = webhooks,
         };
     }
 
-    private JsonObject WebhookEntry(string name, string key, string mode, YamlMappingNode hook, ServingCertificate tls)
+    private JsonObject WebhookEntry(string name, string key, string mode, YamlMappingNode hook, ServingCertificate? tls)
     {
         var expressions = new JsonArray(Expression("kubernetes.io/metadata.name", "NotIn", _namespace));
         if (mode == "ignore")
@@ -708,15 +1015,20 @@ internal sealed class ManifestRenderer
             }
         }
 
+        var clientConfig = new JsonObject
+        {
+            ["service"] = new JsonObject { ["name"] = ServiceName, ["namespace"] = _namespace, ["path"] = "/mutate", ["port"] = ServicePort.DeepClone() },
+        };
+        if (tls is not null)
+        {
+            clientConfig["caBundle"] = Base64(tls.CaPem);
+        }
+
         return new JsonObject
         {
             ["name"] = name,
             ["admissionReviewVersions"] = new JsonArray("v1", "v1beta1"),
-            ["clientConfig"] = new JsonObject
-            {
-                ["service"] = new JsonObject { ["name"] = ServiceName, ["namespace"] = _namespace, ["path"] = "/mutate", ["port"] = ServicePort.DeepClone() },
-                ["caBundle"] = Base64(tls.CaPem),
-            },
+            ["clientConfig"] = clientConfig,
             ["failurePolicy"] = Or(HelmValues.Get(hook, "failurePolicy"), "Fail"),
             ["reinvocationPolicy"] = Or(HelmValues.Get(hook, "reinvocationPolicy"), "Never"),
             ["matchPolicy"] = "Equivalent",

@@ -37,11 +37,33 @@ public sealed class ChartAgreementTests
     public void Chart_GeneratedCaInCaBundleVerifiesTheServingCertificateForTheServiceNames(string id)
     {
         var resources = InstallCases.RenderChart(id);
+        if (InstallCases.Renderer(id).CertManager)
+        {
+            // cert-manager's cainjector fills caBundle from the Certificate's Secret; the chart renders neither.
+            var hook = resources.Single(r => (string?)r["kind"] == "MutatingWebhookConfiguration");
+            Assert.Equal($"{InstallCases.Namespace}/verity-tls", (string?)hook["metadata"]!["annotations"]![ManifestRenderer.InjectCaAnnotation]);
+            Assert.DoesNotContain(resources, r => (string?)r["kind"] == "Secret" && (string?)r["metadata"]!["name"] == "verity-tls");
+            return;
+        }
+
         var secret = resources.Single(r => (string?)r["kind"] == "Secret" && (string?)r["metadata"]!["name"] == "verity-tls");
         var webhook = resources.Single(r => (string?)r["kind"] == "MutatingWebhookConfiguration");
         var ca = Pem((string)webhook["webhooks"]![0]!["clientConfig"]!["caBundle"]!);
         var serving = Pem((string)secret["data"]!["tls.crt"]!);
         ManifestsStructureTests.AssertChainsAndNames(ca, serving, InstallCases.Namespace);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Chart_RedisCertificateNamesTheRedisServiceAndChainsToTheCaVerityMounts(string id)
+    {
+        var resources = InstallCases.RenderChart(id);
+        var secret = resources.SingleOrDefault(r => (string?)r["kind"] == "Secret" && (string?)r["metadata"]!["name"] == "verity-redis-tls");
+        Assert.Equal(InstallCases.Renderer(id).Redis, secret is not null);
+        if (secret is not null)
+        {
+            ManifestsStructureTests.AssertChainsAndNames(Pem((string)secret["data"]!["ca.crt"]!), Pem((string)secret["data"]!["tls.crt"]!), InstallCases.Namespace, "verity-redis-svc");
+        }
     }
 
     private static X509Certificate2 Pem(string base64) => X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(base64)));
@@ -61,6 +83,11 @@ public sealed class ChartAgreementTests
                     data[name] = "<certificate>";
                 }
 
+                if (data.ContainsKey("REDIS_PASSWORD"))
+                {
+                    data["REDIS_PASSWORD"] = "<password>";
+                }
+
                 if (data["secret.yaml"] is JsonValue yaml)
                 {
                     data["secret.yaml"] = Yaml(Encoding.UTF8.GetString(Convert.FromBase64String((string)yaml!)));
@@ -72,11 +99,20 @@ public sealed class ChartAgreementTests
                 typed["data"]!["config.yaml"] = Yaml((string)config!);
             }
 
+            if (kind == "Deployment" && typed["spec"]?["template"]?["metadata"]?["annotations"] is JsonObject annotations
+                && annotations.ContainsKey(ManifestRenderer.RedisChecksumAnnotation))
+            {
+                annotations[ManifestRenderer.RedisChecksumAnnotation] = "<checksum>";
+            }
+
             if (kind == "MutatingWebhookConfiguration")
             {
                 foreach (var hook in typed["webhooks"]!.AsArray())
                 {
-                    hook!["clientConfig"]!["caBundle"] = "<certificate>";
+                    if (hook!["clientConfig"]!.AsObject().ContainsKey("caBundle"))
+                    {
+                        hook["clientConfig"]!["caBundle"] = "<certificate>";
+                    }
                 }
             }
 

@@ -710,6 +710,9 @@ internal sealed class GoTemplate
             case "deepCopy": return FromYaml(Yaml(a[0], 0));
             case "fail": throw new TemplateFailure(Print(a[0]));
             case "lookup": return new Dictionary<string, object?>(StringComparer.Ordinal);
+            case "randAlphaNum":
+                return RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", Convert.ToInt32(a[0], CultureInfo.InvariantCulture));
+            case "sha256sum": return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Print(a[0]))));
             case "genCA": return GenerateCa(Print(a[0]), Convert.ToInt32(a[1], CultureInfo.InvariantCulture));
             case "genSignedCert":
                 return GenerateSigned(Print(a[0]), ((List<object?>)a[2]!).Select(Print).ToList(), Convert.ToInt32(a[3], CultureInfo.InvariantCulture), (GoCertificate)a[4]!);

@@ -22,6 +22,22 @@ internal static class InstallCases
         return data;
     }
 
+    /// <summary>The cases among the defaults and docs/examples (not Connaisseur's file, which may be absent) whose values
+    /// turn a feature on.</summary>
+    public static TheoryData<string> Where(Func<string, bool> feature)
+    {
+        var data = new TheoryData<string>();
+        foreach (var id in All().Select(row => row.Data).Where(id => id != "connaisseur"))
+        {
+            if (feature(id))
+            {
+                data.Add(id);
+            }
+        }
+
+        return data;
+    }
+
     /// <summary>The values file of a case, or null for the defaults; skips the Connaisseur case when the shared fixtures are absent.</summary>
     public static string? ValuesFile(string id) => id switch
     {
@@ -42,6 +58,9 @@ internal static class InstallCases
         return HelmValues.Merge(Chart().ValuesYaml, file is null ? null : File.ReadAllText(file), file ?? "values");
     }
 
+    /// <summary>The renderer for a case's values, for the features it derives (cert-manager, Redis, RBAC).</summary>
+    public static ManifestRenderer Renderer(string id) => new(Chart(), Values(id), Namespace);
+
     /// <summary>What <c>verity manifests --values FILE --namespace verity-system</c> prints, through the command itself.</summary>
     public static string Manifests(string id)
     {
@@ -53,8 +72,10 @@ internal static class InstallCases
         return output.ToString();
     }
 
-    /// <summary>Typed objects, as <c>k8s.KubernetesYaml.LoadAllFromString</c> reads them (strict: an unknown field fails).</summary>
-    public static List<object> Typed(string yaml) => KubernetesYaml.LoadAllFromString(yaml, strict: true);
+    /// <summary>Typed objects, as <c>k8s.KubernetesYaml.LoadAllFromString</c> reads them (strict: an unknown field fails),
+    /// cert-manager's kinds as <see cref="ManifestRenderer.CustomTypes"/>.</summary>
+    public static List<object> Typed(string yaml) =>
+        KubernetesYaml.LoadAllFromString(yaml, new Dictionary<string, Type>(ManifestRenderer.CustomTypes), strict: true);
 
     /// <summary>The chart's templates rendered by <see cref="GoTemplate"/> for a case, one JSON object per resource.</summary>
     public static List<JsonObject> RenderChart(string id)

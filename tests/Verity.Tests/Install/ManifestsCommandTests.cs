@@ -53,6 +53,22 @@ public sealed class ManifestsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Manifests_OwnCertificateAndCertManagerTogether_ExitsTwoInOneLine()
+    {
+        var (code, _, errors) = await Run("manifests", "--values", Write("kubernetes:\n  deployment:\n    tls:\n      cert: x\n      key: y\n      certManager:\n        enabled: true\n"));
+        Assert.Equal(2, code);
+        Assert.Equal("verity: kubernetes.deployment.tls: cert/key and certManager.enabled exclude each other", errors.Trim());
+    }
+
+    [Fact]
+    public async Task Manifests_RedisCertificateWithoutKey_ExitsTwoInOneLine()
+    {
+        var (code, _, errors) = await Run("manifests", "--values", Write("kubernetes:\n  redis:\n    enabled: true\n    tls:\n      cert: x\n"));
+        Assert.Equal(2, code);
+        Assert.Equal("verity: kubernetes.redis.tls has a cert but no key", errors.Trim());
+    }
+
+    [Fact]
     public async Task Manifests_BadNamespaceOrMissingFile_ExitTwo()
     {
         Assert.Equal(2, (await Run("manifests", "--namespace", "Not_A_Namespace")).Code);

@@ -27,6 +27,13 @@ public sealed class ManifestsStructureTests
         public IEnumerable<T> All<T>() => Objects.OfType<T>();
 
         public T One<T>() => Assert.Single(Objects.OfType<T>());
+
+        /// <summary>The one object of a kind with a name (there are two Deployments, Services, ... with Redis).</summary>
+        public T Named<T>(string name)
+            where T : IKubernetesObject<V1ObjectMeta> => Assert.Single(Objects.OfType<T>(), o => o.Metadata.Name == name);
+
+        public T? Find<T>(string name)
+            where T : class, IKubernetesObject<V1ObjectMeta> => Objects.OfType<T>().SingleOrDefault(o => o.Metadata.Name == name);
     }
 
     private static Installed Install(string id) => new(InstallCases.Typed(InstallCases.Manifests(id)));
@@ -38,8 +45,8 @@ public sealed class ManifestsStructureTests
         var installed = Install(id);
         Assert.All(installed.Objects, o => Assert.IsAssignableFrom<IKubernetesObject>(o));
         installed.One<V1Namespace>();
-        installed.One<V1Deployment>();
-        installed.One<V1Service>();
+        installed.Named<V1Deployment>("verity");
+        installed.Named<V1Service>("verity-svc");
         installed.One<V1ServiceAccount>();
         installed.One<V1ConfigMap>();
         installed.One<V1MutatingWebhookConfiguration>();
@@ -105,8 +112,13 @@ public sealed class ManifestsStructureTests
     public void Webhook_CaBundleVerifiesTheServingCertificateWhichNamesTheService(string id)
     {
         var installed = Install(id);
+        if (InstallCases.Renderer(id).CertManager)
+        {
+            return; // Webhook_WithCertManager_CaIsInjectedFromTheCertificateTheDeploymentMounts
+        }
+
         var secret = installed.All<V1Secret>().Single(s => s.Metadata.Name == "verity-tls");
-        var service = installed.One<V1Service>();
+        var service = installed.Named<V1Service>("verity-svc");
         foreach (var hook in installed.One<V1MutatingWebhookConfiguration>().Webhooks)
         {
             Assert.Equal(service.Metadata.Name, hook.ClientConfig.Service.Name);
@@ -122,7 +134,7 @@ public sealed class ManifestsStructureTests
     }
 
     /// <summary>The CA verifies the serving certificate, which names the Service's four DNS names.</summary>
-    internal static void AssertChainsAndNames(X509Certificate2 ca, X509Certificate2 serving, string ns)
+    internal static void AssertChainsAndNames(X509Certificate2 ca, X509Certificate2 serving, string ns, string service = "verity-svc")
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -130,7 +142,7 @@ public sealed class ManifestsStructureTests
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         Assert.True(chain.Build(serving), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
         var names = serving.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames().ToList();
-        Assert.Equal(ServingCertificate.DnsNames("verity-svc", ns), names);
+        Assert.Equal(ServingCertificate.DnsNames(service, ns), names);
         Assert.NotEqual(ca.Thumbprint, serving.Thumbprint);
     }
 
@@ -194,7 +206,7 @@ public sealed class ManifestsStructureTests
     public void Pods_RunAsNonRootWithReadOnlyRootFilesystemAndNoCapabilities(string id)
     {
         var installed = Install(id);
-        var deployment = installed.One<V1Deployment>();
+        var deployment = installed.Named<V1Deployment>("verity");
         var pod = deployment.Spec.Template.Spec;
         var container = Assert.Single(pod.Containers);
         var security = container.SecurityContext;
@@ -215,8 +227,8 @@ public sealed class ManifestsStructureTests
         var timeout = installed.One<V1MutatingWebhookConfiguration>().Webhooks.Max(h => h.TimeoutSeconds ?? 10);
         Assert.True(pod.TerminationGracePeriodSeconds > timeout + container.Lifecycle.PreStop.Sleep.Seconds, $"grace {pod.TerminationGracePeriodSeconds} s, timeout {timeout} s");
 
-        // Everything the pod mounts is rendered, except secrets the user names (auth.secretName).
-        var secrets = installed.All<V1Secret>().Select(s => s.Metadata.Name).ToHashSet();
+        // Everything the pod mounts is rendered (or issued by cert-manager), except secrets the user names (auth.secretName).
+        var secrets = installed.All<V1Secret>().Select(s => s.Metadata.Name).Concat(installed.All<CertManagerCertificate>().Select(c => c.Spec.SecretName)).ToHashSet();
         var renderer = new ManifestRenderer(InstallCases.Chart(), InstallCases.Values(id), InstallCases.Namespace);
         foreach (var volume in pod.Volumes.Where(v => v.Secret is not null))
         {
@@ -232,12 +244,12 @@ public sealed class ManifestsStructureTests
     public void Deployment_IsHighlyAvailableAndSelectsWhatTheServiceAndBudgetSelect(string id)
     {
         var installed = Install(id);
-        var deployment = installed.One<V1Deployment>();
+        var deployment = installed.Named<V1Deployment>("verity");
         var labels = deployment.Spec.Template.Metadata.Labels;
         Assert.All(deployment.Spec.Selector.MatchLabels, l => Assert.Equal(l.Value, labels[l.Key]));
-        Assert.All(installed.One<V1Service>().Spec.Selector, l => Assert.Equal(l.Value, labels[l.Key]));
+        Assert.All(installed.Named<V1Service>("verity-svc").Spec.Selector, l => Assert.Equal(l.Value, labels[l.Key]));
         Assert.All(installed.All<V1PodDisruptionBudget>(), p => Assert.Equal(deployment.Spec.Selector.MatchLabels, p.Spec.Selector.MatchLabels));
-        Assert.All(installed.All<V1NetworkPolicy>(), p => Assert.Equal(deployment.Spec.Selector.MatchLabels, p.Spec.PodSelector.MatchLabels));
+        Assert.All(installed.All<V1NetworkPolicy>().Where(p => p.Metadata.Name == "verity-network-policy"), p => Assert.Equal(deployment.Spec.Selector.MatchLabels, p.Spec.PodSelector.MatchLabels));
         if (id is "defaults")
         {
             Assert.Equal(3, deployment.Spec.Replicas);
@@ -245,7 +257,8 @@ public sealed class ManifestsStructureTests
             var expression = Assert.Single(term.LabelSelector.MatchExpressions);
             Assert.Contains(labels[expression.Key], expression.Values);
             Assert.Single(installed.All<V1PodDisruptionBudget>());
-            Assert.Equal(5000, Assert.Single(Assert.Single(installed.One<V1NetworkPolicy>().Spec.Ingress).Ports).Port.Value == "5000" ? 5000 : -1);
+            Assert.Equal(5000, Assert.Single(Assert.Single(installed.Named<V1NetworkPolicy>("verity-network-policy").Spec.Ingress).Ports).Port.Value == "5000" ? 5000 : -1);
+            Assert.Null(installed.Find<V1Deployment>("verity-redis")); // Redis is opt-in (docs/decisions/0016-install-chart-and-manifests.md)
         }
 
         Assert.DoesNotContain("securesystemsengineering/connaisseur", Assert.Single(deployment.Spec.Template.Spec.Containers).Image, StringComparison.Ordinal);
