@@ -105,8 +105,22 @@ public sealed class AlertingTests
         Assert.Equal(Encoding.UTF8.GetString(expected!), alert.Body);
         Assert.Equal("P4", alert.Json["priority"]!.GetValue<string>());
         Assert.Equal("CONNAISSEUR admitted a request while deploying the images securesystemsengineering/alice-image:test, securesystemsengineering/alice-image:test.", alert.Json["alias"]!.GetValue<string>());
+        // The sender counts a delivery once the receiver's answer is in, a moment after the receiver recorded it.
+        await Eventually(() => Metrics(fixture).Sent >= 1);
         Assert.Equal(1, Metrics(fixture).Sent);
         AssertNoSecretsLogged(logs);
+    }
+
+    /// <summary>Waits (at most 15 s) until <paramref name="condition"/> holds; the background sender works on its own time.</summary>
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(condition(), "the condition did not hold within 15 s");
     }
 
     [Fact]
@@ -303,7 +317,10 @@ public sealed class AlertingTests
             """), Options with { QueueCapacity = 2, AttemptTimeout = TimeSpan.FromSeconds(30) });
         using var _ = fixture;
 
-        for (int i = 0; i < 6; i++)
+        // The first is taken by the worker, which then hangs on the receiver; only then are the other five queued.
+        await Review(fixture, AdmissionRequests.Pod("securesystemsengineering/alice-image:test"));
+        await Eventually(() => receiver.Calls == 1 && Metrics(fixture).QueueDepth == 0);
+        for (int i = 1; i < 6; i++)
         {
             await Review(fixture, AdmissionRequests.Pod("securesystemsengineering/alice-image:test"));
         }
