@@ -1,4 +1,5 @@
 using Verity.Validators.Cosign;
+using System.Collections.Immutable;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Verity.Core.Images;
@@ -49,8 +50,10 @@ public sealed class TestbedValidatorTests : IDisposable
         var validator = _host.Validator(keyBased ? CosignTestHost.Definition(Ca, root) : KeylessDefinition(root));
 
         // The verdicts assume key signatures need no transparency log entry (only signed's has one).
+        // A sigstore-bundle-referrer case names the attestation's predicate type, which the rule must accept to count it.
+        var predicateTypes = verdict.Policy.TryGetProperty("predicateType", out var type) ? [type.GetString()!] : ImmutableArray<string>.Empty;
         var outcome = await validator.ValidateAsync(
-            ImageReference.Parse(verdict.Image), new CosignRuleOptions { TrustRoot = root.Name, VerifyInTransparencyLog = !keyBased }, Ct);
+            ImageReference.Parse(verdict.Image), new CosignRuleOptions { TrustRoot = root.Name, VerifyInTransparencyLog = !keyBased, PredicateTypes = predicateTypes }, Ct);
 
         if (verdict.Admit)
         {
