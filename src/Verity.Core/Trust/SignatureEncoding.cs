@@ -14,4 +14,10 @@ public enum SignatureEncoding
 
     /// <summary>RSA-PSS with MGF1 and a salt as long as the hash (Notary's <c>rsapss</c>).</summary>
     RsaPss,
+
+    /// <summary>
+    /// Ed25519ph (RFC 8032 §5.1, HashEdDSA): the signature is over the SHA-512 of the message, with an empty context.
+    /// cosign signs with Ed25519 keys this way, because a transparency log's hashedrekord entry holds only a digest.
+    /// </summary>
+    Ed25519ph,
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace Verity.Core.Trust;
 
@@ -9,7 +10,8 @@ namespace Verity.Core.Trust;
 /// </summary>
 /// <remarks>
 /// The message is hashed with the given hash (SHA-256 unless the format says otherwise); Ed25519
-/// signs the message itself (RFC 8032, PureEdDSA) and ignores it. Malformed signatures verify as false,
+/// signs the message itself (RFC 8032, PureEdDSA) and ignores it, Ed25519ph (<see cref="SignatureEncoding.Ed25519ph"/>)
+/// signs its SHA-512. Malformed signatures verify as false,
 /// never throw.
 /// </remarks>
 public static class SignatureVerifier
@@ -67,6 +69,11 @@ public static class SignatureVerifier
 
                 case KeyAlgorithm.Ed25519:
                 {
+                    if (encoding == SignatureEncoding.Ed25519ph)
+                    {
+                        return VerifyEd25519ph(key, SHA512.HashData(message), signature);
+                    }
+
                     if (signature.Length != 64 || encoding != SignatureEncoding.Default)
                     {
                         return false;
@@ -88,7 +95,7 @@ public static class SignatureVerifier
         }
     }
 
-    /// <summary>Verifies a signature over a precomputed digest (ECDSA and RSA only).</summary>
+    /// <summary>Verifies a signature over a precomputed digest (ECDSA, RSA, and Ed25519ph over a SHA-512 digest).</summary>
     public static bool VerifyHash(
         VerificationKey key,
         ReadOnlySpan<byte> digest,
@@ -133,6 +140,9 @@ public static class SignatureVerifier
                     }
                 }
 
+                case KeyAlgorithm.Ed25519:
+                    return encoding == SignatureEncoding.Ed25519ph && hash == HashAlgorithmName.SHA512 && VerifyEd25519ph(key, digest, signature);
+
                 default:
                     return false;
             }
@@ -141,5 +151,16 @@ public static class SignatureVerifier
         {
             return false;
         }
+    }
+
+    /// <summary>RFC 8032 §5.1 Ed25519ph over a SHA-512 prehash, empty context.</summary>
+    private static bool VerifyEd25519ph(VerificationKey key, ReadOnlySpan<byte> prehash, ReadOnlySpan<byte> signature)
+    {
+        if (prehash.Length != Ed25519.PrehashSize || signature.Length != Ed25519.SignatureSize)
+        {
+            return false;
+        }
+
+        return key.Ed25519Parameters.Verify(Ed25519.Algorithm.Ed25519ph, [], prehash.ToArray(), 0, prehash.Length, signature.ToArray(), 0);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Verity.Core.Policy;
 
 namespace Verity.Validators.Cosign;
@@ -24,4 +25,11 @@ public sealed record CosignRuleOptions : TrustRootRuleOptions
     /// resolves to, as cosign checks it.
     /// </summary>
     public bool AcceptSignedPlatforms { get; init; }
+
+    /// <summary>
+    /// In-toto predicate types whose attestations (by a trusted identity, naming the image as a subject) count as a
+    /// signature of the image, besides <c>https://sigstore.dev/cosign/sign/v1</c> (<c>cosign sign</c>'s own), which always
+    /// counts. Default empty: a vulnerability scan or an SBOM by a trusted identity does not sign the image.
+    /// </summary>
+    public ImmutableArray<string> PredicateTypes { get; init; } = [];
 }

@@ -108,6 +108,7 @@ public sealed class CosignValidator : IValidator, IValidatorWarmUp
         {
             RequireTransparencyLog = cosignOptions.VerifyInTransparencyLog,
             VerifySct = cosignOptions.VerifySct,
+            PredicateTypes = cosignOptions.PredicateTypes,
         };
         var outcome = await ValidateDigestAsync(image, digest, requirement, verification, cancellationToken);
         if (outcome is ValidationOutcome.Denied denied && cosignOptions.AcceptSignedPlatforms)

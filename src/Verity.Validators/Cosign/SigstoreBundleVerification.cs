@@ -11,9 +11,10 @@ namespace Verity.Validators.Cosign;
 /// <c>verity sigstore verify-bundle</c> command).
 /// </summary>
 /// <remarks>
-/// The artifact is bound the way the validator binds images: a message-signature bundle must sign exactly
-/// <c>artifact</c> (the SHA-256 of a file, or an image digest); a DSSE bundle must carry an in-toto statement with
-/// <c>artifact</c> among its subjects. Then the signature, transparency log entries, timestamps and (keyless) the
+/// The artifact is bound as a blob (<see cref="SignedArtifact.Blob"/>), as <c>cosign verify-blob</c> does: a
+/// message-signature bundle must sign exactly <c>artifact</c> (the SHA-256 of a file); a DSSE bundle must carry an
+/// in-toto statement of any predicate type with <c>artifact</c> among its subjects. The validator binds images more
+/// strictly (a simple-signing payload, or an accepted predicate type). Then the signature, transparency log entries, timestamps and (keyless) the
 /// certificate chain and identity are checked as in <see cref="CosignVerifier"/>.
 /// </remarks>
 public static class SigstoreBundleVerification
@@ -52,7 +53,7 @@ public static class SigstoreBundleVerification
             artifact,
             new CosignEvidence { Bundles = [new SigstoreBundleBlob(bundle)] },
             [trustRoot],
-            new CosignVerificationOptions { RequireTransparencyLog = requireTransparencyLog });
+            new CosignVerificationOptions { RequireTransparencyLog = requireTransparencyLog, Artifact = SignedArtifact.Blob });
         if (report.Refusal is not null)
         {
             return new SigstoreBundleVerdict(false, report.Refusal);

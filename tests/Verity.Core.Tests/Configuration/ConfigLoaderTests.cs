@@ -286,6 +286,48 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_PredicateTypes_BoundAsListOfUris()
+    {
+        var config = Parse("""
+            validators:
+              - name: default
+                type: cosign
+                trustRoots:
+                  - name: default
+                    key: k8s://security/cosign-pub
+            policy:
+              - pattern: "*"
+              - pattern: "docker.io/acme/*"
+                with:
+                  predicateTypes: ["https://slsa.dev/provenance/v1", "https://spdx.dev/Document"]
+            """);
+
+        Assert.Empty(((CosignRuleOptions)config.Policy.Rules[0].Options).PredicateTypes);
+        Assert.Equal(["https://slsa.dev/provenance/v1", "https://spdx.dev/Document"], ((CosignRuleOptions)config.Policy.Rules[1].Options).PredicateTypes);
+    }
+
+    [Theory]
+    [InlineData("slsaprovenance", "policy[0].with.predicateTypes[0]", "is not a predicate type URI")]
+    [InlineData("https://slsa.dev/provenance/v1\", \"https://slsa.dev/provenance/v1", "policy[0].with.predicateTypes[1]", "is listed twice")]
+    public void Parse_PredicateTypes_RefusedAtLoadWithPath(string items, string path, string reason)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse($$"""
+            validators:
+              - name: default
+                type: cosign
+                trustRoots:
+                  - name: default
+                    key: k8s://security/cosign-pub
+            policy:
+              - pattern: "*"
+                with:
+                  predicateTypes: ["{{items}}"]
+            """));
+
+        Assert.Contains(error.Errors, e => e.Path == path && e.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_CosignKeylessAndKeyReferences_AreTyped()
     {
         var config = Parse("""

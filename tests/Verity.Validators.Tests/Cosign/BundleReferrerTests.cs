@@ -19,6 +19,8 @@ public sealed class BundleReferrerTests : IAsyncDisposable
 {
     private const string Repo = "test/app";
 
+    private static readonly CosignRuleOptions Provenance = new() { TrustRoot = "testbed", PredicateTypes = ["https://slsa.dev/provenance/v1"] };
+
     private readonly TestPki _pki = TestPki.Create();
     private readonly CosignTestHost _host = new(o => o.MaxAttempts = 1);
 
@@ -44,10 +46,25 @@ public sealed class BundleReferrerTests : IAsyncDisposable
         CosignPush.Referrer(registry, Repo, Signed, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
         _host.ResetCount();
 
-        var outcome = await Validator().ValidateAsync(Ref(registry, "signed"), new CosignRuleOptions { TrustRoot = "testbed" }, Ct);
+        var outcome = await Validator().ValidateAsync(Ref(registry, "signed"), Provenance, Ct);
 
         Assert.Equal(Signed.ToString(), Outcome.Trusted(outcome));
         Assert.Contains(referrersApi ? "referrers 200" : "referrers 404", _host.Requests);
+    }
+
+    [Fact]
+    public async Task AttestationAsSignature_ProvenanceReferrerWithoutPredicateTypesOption_Denied()
+    {
+        // The test bed's real attestation is SLSA provenance by the trusted identity: it says how the image was built,
+        // not that the identity signs it, so by default it does not count (hardening finding 2).
+        await using var registry = await StartAsync(referrersApi: true);
+        CosignPush.Referrer(registry, Repo, Signed, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
+
+        var outcome = await Validator().ValidateAsync(Ref(registry, "signed"), new CosignRuleOptions { TrustRoot = "testbed" }, Ct);
+
+        Assert.Equal(
+            "no signature by trust root \"testbed\": bundle 1: the attestation's predicate type \"https://slsa.dev/provenance/v1\" is not accepted as a signature (only \"https://sigstore.dev/cosign/sign/v1\"; with.predicateTypes accepts more)",
+            Outcome.Denied(outcome));
     }
 
     [Fact]
@@ -57,7 +74,7 @@ public sealed class BundleReferrerTests : IAsyncDisposable
         CosignPush.Referrer(registry, Repo, Signed, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
         var mallory = new KeylessTrustRoot("mallory", new KeylessIdentity { Issuer = Bed["TESTBED_KEYLESS_ISSUER"], Subject = Bed["TESTBED_KEYLESS_OTHER_SAN"] });
 
-        var outcome = await Validator(mallory).ValidateAsync(Ref(registry, "signed"), new CosignRuleOptions { TrustRoot = "mallory" }, Ct);
+        var outcome = await Validator(mallory).ValidateAsync(Ref(registry, "signed"), Provenance with { TrustRoot = "mallory" }, Ct);
 
         Assert.StartsWith("no signature by trust root \"mallory\": bundle 1: the certificate identity", Outcome.Denied(outcome), StringComparison.Ordinal);
     }
@@ -69,7 +86,7 @@ public sealed class BundleReferrerTests : IAsyncDisposable
         var other = Digest.Parse(registry.PutImage(Repo, "another image", "other"));
         CosignPush.Referrer(registry, Repo, other, await File.ReadAllBytesAsync(Bed["TESTBED_ATTESTATION_BUNDLE"], Ct));
 
-        var outcome = await Validator().ValidateAsync(Ref(registry, "other"), new CosignRuleOptions { TrustRoot = "testbed" }, Ct);
+        var outcome = await Validator().ValidateAsync(Ref(registry, "other"), Provenance, Ct);
 
         Assert.Equal(
             $"no signature by trust root \"testbed\": bundle 1: the attestation's subjects do not include this image ({other})",

@@ -25,7 +25,7 @@ internal static class CosignRun
     {
         Assert.True(CosignPolicy.TrySelect(trustRoots, rule, out var requirement, out var error), error);
         var verifier = new CosignImageVerifier(material ?? TrustedMaterial.PublicGood, new FakeTimeProvider(now ?? DateTimeOffset.UtcNow), limits);
-        var report = verifier.Verify(image, evidence, requirement.TrustRoots, new CosignVerificationOptions { RequireTransparencyLog = rule.VerifyInTransparencyLog, VerifySct = rule.VerifySct });
+        var report = verifier.Verify(image, evidence, requirement.TrustRoots, new CosignVerificationOptions { RequireTransparencyLog = rule.VerifyInTransparencyLog, VerifySct = rule.VerifySct, PredicateTypes = rule.PredicateTypes });
         return CosignPolicy.Evaluate(requirement, report);
     }
 

@@ -292,7 +292,7 @@ public sealed class CosignValidatorAttackTests : IAsyncLifetime
         var outcome = await Validator().ValidateAsync(Ref("app"), Alice, Ct);
 
         Assert.StartsWith("no signatures found for", Outcome.Denied(outcome), StringComparison.Ordinal);
-        Assert.Equal(["manifest 200", "manifest 200", "manifest 404", "referrers 404"], _host.Requests.Order(StringComparer.Ordinal));
+        Assert.Equal(["manifest 200", "manifest 200", "manifest 404", "manifest 404", "referrers 404"], _host.Requests.Order(StringComparer.Ordinal));
     }
 
     private Digest Push(string tag, ECDsa key)

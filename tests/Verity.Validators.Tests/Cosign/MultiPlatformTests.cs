@@ -152,7 +152,7 @@ public sealed class MultiPlatformTests : IAsyncLifetime
         var outcome = await Validator().ValidateAsync(Ref(), Rule(acceptSignedPlatforms: true), Ct);
 
         Assert.Equal(index.ToString(), Outcome.Trusted(outcome));
-        Assert.Equal(5, _host.RequestCount);
+        Assert.Equal(6, _host.RequestCount);
     }
 
     private Digest PushIndex(bool signAmd64, bool signArm64)

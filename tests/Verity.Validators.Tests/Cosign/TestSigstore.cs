@@ -146,7 +146,7 @@ internal sealed class TestSigstore : IDisposable
     }
 
     /// <summary>Logs <paramref name="body"/> at <paramref name="index"/> of a tree of <paramref name="treeSize"/> leaves.</summary>
-    public LoggedEntry Log(byte[] body, DateTimeOffset integrated, long logIndex = 1234, int index = 3, int treeSize = 5, ECDsa? checkpointKey = null, ECDsa? setKey = null)
+    public LoggedEntry Log(byte[] body, DateTimeOffset integrated, long logIndex = 1234, int index = 3, int treeSize = 5, ECDsa? checkpointKey = null, ECDsa? setKey = null, string? origin = null)
     {
         var leaves = Enumerable.Range(0, treeSize).Select(i => i == index ? body : RandomNumberGenerator.GetBytes(40)).ToList();
         var root = ReferenceMerkle.Root(leaves);
@@ -158,12 +158,77 @@ internal sealed class TestSigstore : IDisposable
             $$"""{"body":"{{Convert.ToBase64String(body)}}","integratedTime":{{integrated.ToUnixTimeSeconds()}},"logID":"{{Convert.ToHexStringLower(logId)}}","logIndex":{{logIndex}}}""");
         var set = Sign(setKey ?? RekorKey, Encoding.UTF8.GetBytes(setPayload));
 
-        var text = string.Create(CultureInfo.InvariantCulture, $"{RekorOrigin}\n{treeSize}\n{Convert.ToBase64String(root)}\nTimestamp: {integrated.ToUnixTimeMilliseconds() * 1_000_000}\n");
+        // Rekor v1 names its checkpoints "<host> - <tree id>" and adds a timestamp line; a Rekor v2 (tiles) checkpoint's origin is the host.
+        var text = origin is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{RekorOrigin}\n{treeSize}\n{Convert.ToBase64String(root)}\nTimestamp: {integrated.ToUnixTimeMilliseconds() * 1_000_000}\n")
+            : string.Create(CultureInfo.InvariantCulture, $"{origin}\n{treeSize}\n{Convert.ToBase64String(root)}\n");
         var noteKey = checkpointKey ?? RekorKey;
         var hint = SHA256.HashData(noteKey.ExportSubjectPublicKeyInfo()).AsSpan(0, 4).ToArray();
         var noteSignature = Sign(noteKey, Encoding.UTF8.GetBytes(text));
-        var checkpoint = $"{text}\n\u2014 rekor.verity.test {Convert.ToBase64String([.. hint, .. noteSignature])}\n";
+        var checkpoint = $"{text}\n\u2014 {origin ?? "rekor.verity.test"} {Convert.ToBase64String([.. hint, .. noteSignature])}\n";
         return new LoggedEntry(body, logId, logIndex, integrated.ToUnixTimeSeconds(), set, index, treeSize, root, proof.Select(p => p.ToArray()).ToArray(), checkpoint);
+    }
+
+    /// <summary>A Rekor v2 <c>hashedrekord</c> 0.0.2 body (rekor-tiles <c>Entry</c> in protobuf JSON) for a signature over a digest.</summary>
+    public static byte[] HashedRekordV2Body(ReadOnlySpan<byte> signature, X509Certificate2 certificate, ReadOnlySpan<byte> digest, string algorithm = "SHA2_256", string keyDetails = "PKIX_ECDSA_P256_SHA_256")
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "0.0.2",
+            ["kind"] = "hashedrekord",
+            ["spec"] = new JsonObject
+            {
+                ["hashedRekordV002"] = new JsonObject
+                {
+                    ["data"] = new JsonObject { ["algorithm"] = algorithm, ["digest"] = Convert.ToBase64String(digest) },
+                    ["signature"] = new JsonObject
+                    {
+                        ["content"] = Convert.ToBase64String(signature),
+                        ["verifier"] = new JsonObject
+                        {
+                            ["x509Certificate"] = new JsonObject { ["rawBytes"] = Convert.ToBase64String(certificate.RawData) },
+                            ["keyDetails"] = keyDetails,
+                        },
+                    },
+                },
+            },
+        };
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    /// <summary>A Rekor v2 <c>dsse</c> 0.0.2 body for a one-signature envelope.</summary>
+    public static byte[] DsseV2Body(byte[] payload, ReadOnlySpan<byte> signature, X509Certificate2 certificate)
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "0.0.2",
+            ["kind"] = "dsse",
+            ["spec"] = new JsonObject
+            {
+                ["dsseV002"] = new JsonObject
+                {
+                    ["payloadHash"] = new JsonObject { ["algorithm"] = "SHA2_256", ["digest"] = Convert.ToBase64String(SHA256.HashData(payload)) },
+                    ["signatures"] = new JsonArray(new JsonObject
+                    {
+                        ["content"] = Convert.ToBase64String(signature),
+                        ["verifier"] = new JsonObject
+                        {
+                            ["x509Certificate"] = new JsonObject { ["rawBytes"] = Convert.ToBase64String(certificate.RawData) },
+                            ["keyDetails"] = "PKIX_ECDSA_P256_SHA_256",
+                        },
+                    }),
+                },
+            },
+        };
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    /// <summary>The trusted material with a timestamp authority added.</summary>
+    public TrustedMaterial MaterialWith(X509Certificate2 timestampRoot)
+    {
+        var material = Material;
+        return new TrustedMaterial(material.CertificateAuthorities, material.RekorLogs, material.CtLogs,
+            [new TimestampAuthority(timestampRoot, [], null, ValidityPeriod.Unbounded, "https://tsa.verity.test")]);
     }
 
     /// <summary>The <c>dev.sigstore.cosign/bundle</c> annotation of a logged entry.</summary>
@@ -186,37 +251,136 @@ internal sealed class TestSigstore : IDisposable
     /// <summary>A v0.3 Sigstore bundle with a message signature, a certificate and one log entry (promise and proof).</summary>
     public static byte[] Bundle(X509Certificate2 leaf, ReadOnlySpan<byte> artifactSha256, ReadOnlySpan<byte> signature, LoggedEntry entry)
     {
+        return BundleJson(leaf, MessageSignatureJson(artifactSha256, signature), [TlogEntryJson(entry)]);
+    }
+
+    /// <summary>A v0.3 Sigstore bundle: a certificate, log entries, RFC 3161 timestamps and the content (<see cref="MessageSignatureJson"/>
+    /// or <see cref="DsseEnvelopeJson"/>).</summary>
+    public static byte[] BundleJson(X509Certificate2 leaf, JsonObject content, IEnumerable<JsonObject> entries, IEnumerable<byte[]>? timestamps = null)
+    {
+        var material = new JsonObject
+        {
+            ["certificate"] = new JsonObject { ["rawBytes"] = Convert.ToBase64String(leaf.RawData) },
+            ["tlogEntries"] = new JsonArray([.. entries]),
+        };
+        if (timestamps is not null)
+        {
+            material["timestampVerificationData"] = new JsonObject
+            {
+                ["rfc3161Timestamps"] = new JsonArray([.. timestamps.Select(t => (JsonNode)new JsonObject { ["signedTimestamp"] = Convert.ToBase64String(t) })]),
+            };
+        }
+
         var bundle = new JsonObject
         {
             ["mediaType"] = "application/vnd.dev.sigstore.bundle.v0.3+json",
-            ["verificationMaterial"] = new JsonObject
-            {
-                ["certificate"] = new JsonObject { ["rawBytes"] = Convert.ToBase64String(leaf.RawData) },
-                ["tlogEntries"] = new JsonArray(new JsonObject
-                {
-                    ["logIndex"] = entry.LogIndex.ToString(CultureInfo.InvariantCulture),
-                    ["logId"] = new JsonObject { ["keyId"] = Convert.ToBase64String(entry.LogId) },
-                    ["kindVersion"] = new JsonObject { ["kind"] = "hashedrekord", ["version"] = "0.0.1" },
-                    ["integratedTime"] = entry.IntegratedTime.ToString(CultureInfo.InvariantCulture),
-                    ["inclusionPromise"] = new JsonObject { ["signedEntryTimestamp"] = Convert.ToBase64String(entry.SignedEntryTimestamp) },
-                    ["inclusionProof"] = new JsonObject
-                    {
-                        ["logIndex"] = entry.LeafIndex.ToString(CultureInfo.InvariantCulture),
-                        ["rootHash"] = Convert.ToBase64String(entry.RootHash),
-                        ["treeSize"] = entry.TreeSize.ToString(CultureInfo.InvariantCulture),
-                        ["hashes"] = new JsonArray([.. entry.Proof.Select(h => (JsonNode)Convert.ToBase64String(h))]),
-                        ["checkpoint"] = new JsonObject { ["envelope"] = entry.Checkpoint },
-                    },
-                    ["canonicalizedBody"] = Convert.ToBase64String(entry.Body),
-                }),
-            },
-            ["messageSignature"] = new JsonObject
-            {
-                ["messageDigest"] = new JsonObject { ["algorithm"] = "SHA2_256", ["digest"] = Convert.ToBase64String(artifactSha256) },
-                ["signature"] = Convert.ToBase64String(signature),
-            },
+            ["verificationMaterial"] = material,
+            [content.ContainsKey("payloadType") ? "dsseEnvelope" : "messageSignature"] = content,
         };
         return Encoding.UTF8.GetBytes(bundle.ToJsonString());
+    }
+
+    /// <summary>A bundle's <c>messageSignature</c>.</summary>
+    public static JsonObject MessageSignatureJson(ReadOnlySpan<byte> artifactSha256, ReadOnlySpan<byte> signature) => new()
+    {
+        ["messageDigest"] = new JsonObject { ["algorithm"] = "SHA2_256", ["digest"] = Convert.ToBase64String(artifactSha256) },
+        ["signature"] = Convert.ToBase64String(signature),
+    };
+
+    /// <summary>A bundle's <c>dsseEnvelope</c> with one signature.</summary>
+    public static JsonObject DsseEnvelopeJson(string payloadType, byte[] payload, byte[] signature) => new()
+    {
+        ["payload"] = Convert.ToBase64String(payload),
+        ["payloadType"] = payloadType,
+        ["signatures"] = new JsonArray(new JsonObject { ["sig"] = Convert.ToBase64String(signature) }),
+    };
+
+    /// <summary>A bundle's <c>tlogEntries[]</c> item for a logged entry: an inclusion proof, and the promise unless <paramref name="promise"/> is false
+    /// (Rekor v2 entries have none, nor an integrated time).</summary>
+    public static JsonObject TlogEntryJson(LoggedEntry entry, string kind = "hashedrekord", string version = "0.0.1", bool promise = true)
+    {
+        var json = new JsonObject
+        {
+            ["logIndex"] = entry.LogIndex.ToString(CultureInfo.InvariantCulture),
+            ["logId"] = new JsonObject { ["keyId"] = Convert.ToBase64String(entry.LogId) },
+            ["kindVersion"] = new JsonObject { ["kind"] = kind, ["version"] = version },
+        };
+        if (promise)
+        {
+            json["integratedTime"] = entry.IntegratedTime.ToString(CultureInfo.InvariantCulture);
+            json["inclusionPromise"] = new JsonObject { ["signedEntryTimestamp"] = Convert.ToBase64String(entry.SignedEntryTimestamp) };
+        }
+
+        json["inclusionProof"] = new JsonObject
+        {
+            ["logIndex"] = entry.LeafIndex.ToString(CultureInfo.InvariantCulture),
+            ["rootHash"] = Convert.ToBase64String(entry.RootHash),
+            ["treeSize"] = entry.TreeSize.ToString(CultureInfo.InvariantCulture),
+            ["hashes"] = new JsonArray([.. entry.Proof.Select(h => (JsonNode)Convert.ToBase64String(h))]),
+            ["checkpoint"] = new JsonObject { ["envelope"] = entry.Checkpoint },
+        };
+        json["canonicalizedBody"] = Convert.ToBase64String(entry.Body);
+        return json;
+    }
+
+    /// <summary>An in-toto v1 statement about <paramref name="image"/>.</summary>
+    public static byte[] Statement(Digest image, string predicateType)
+    {
+        var statement = new JsonObject
+        {
+            ["_type"] = "https://in-toto.io/Statement/v1",
+            ["subject"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "registry.verity.test/app",
+                ["digest"] = new JsonObject { [image.Algorithm] = image.Hex },
+            }),
+            ["predicateType"] = predicateType,
+            ["predicate"] = new JsonObject(),
+        };
+        return Encoding.UTF8.GetBytes(statement.ToJsonString());
+    }
+
+    /// <summary>DSSE v1 pre-authentication encoding, written out from the specification.</summary>
+    public static byte[] Pae(string payloadType, byte[] payload)
+    {
+        var type = Encoding.UTF8.GetBytes(payloadType);
+        return [.. Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"DSSEv1 {type.Length} ")), .. type,
+            .. Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $" {payload.Length} ")), .. payload];
+    }
+
+    /// <summary>A dsse 0.0.1 body (Rekor v1) for a one-signature envelope.</summary>
+    public static byte[] DsseBody(byte[] payload, byte[] signature, string verifierPem)
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "0.0.1",
+            ["kind"] = "dsse",
+            ["spec"] = new JsonObject
+            {
+                ["payloadHash"] = new JsonObject { ["algorithm"] = "sha256", ["value"] = Convert.ToHexStringLower(SHA256.HashData(payload)) },
+                ["signatures"] = new JsonArray(new JsonObject
+                {
+                    ["signature"] = Convert.ToBase64String(signature),
+                    ["verifier"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(verifierPem)),
+                }),
+            },
+        };
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    /// <summary>A keyless DSSE bundle (Rekor v1 dsse entry) of an in-toto statement about <paramref name="image"/>, as
+    /// <c>cosign sign</c> (predicate <c>https://sigstore.dev/cosign/sign/v1</c>) and <c>cosign attest</c> make them.</summary>
+    public byte[] KeylessAttestation(Digest image, string subject, string predicateType, DateTimeOffset? signedAt = null)
+    {
+        var at = signedAt ?? Epoch.AddMinutes(-30);
+        var (leaf, key) = IssueLeaf(subject, GitHubIssuer, at.AddSeconds(-5));
+        using (key)
+        {
+            var statement = Statement(image, predicateType);
+            var signature = Sign(key, Pae("application/vnd.in-toto+json", statement));
+            var entry = Log(DsseBody(statement, signature, Pem(leaf)), at);
+            return BundleJson(leaf, DsseEnvelopeJson("application/vnd.in-toto+json", statement, signature), [TlogEntryJson(entry, "dsse", "0.0.1")]);
+        }
     }
 
     /// <summary>A complete keyless cosign layer for <paramref name="image"/>: payload, signature, certificate, chain, Rekor bundle.</summary>

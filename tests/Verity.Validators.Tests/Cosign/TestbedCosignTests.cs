@@ -41,7 +41,7 @@ public sealed class TestbedCosignTests
         var material = Material;
 
         var rekor = Assert.Single(material.RekorLogs);
-        Assert.Equal(SHA256.HashData(rekor.Key.SubjectPublicKeyInfo), rekor.LogId.ToArray());
+        Assert.Equal(SHA256.HashData(rekor.Key!.SubjectPublicKeyInfo), rekor.LogId.ToArray());
         Assert.Single(material.CtLogs);
         Assert.Single(material.CertificateAuthorities);
         var tsa = Assert.Single(material.TimestampAuthorities);
@@ -240,7 +240,7 @@ public sealed class TestbedCosignTests
         var image = DigestOf("signed");
         var bundle = new SigstoreBundleBlob(File.ReadAllBytes(Bed["TESTBED_ATTESTATION_BUNDLE"]));
 
-        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed" }, image, new CosignEvidence { Bundles = [bundle] }, Material);
+        var outcome = CosignRun.Validate([Identity("TESTBED_KEYLESS_SAN")], new CosignRuleOptions { TrustRoot = "testbed", PredicateTypes = ["https://slsa.dev/provenance/v1"] }, image, new CosignEvidence { Bundles = [bundle] }, Material);
 
         Assert.Equal(image, CosignRun.AssertTrusted(outcome));
     }
@@ -263,7 +263,7 @@ public sealed class TestbedCosignTests
         var entity = Assert.IsType<Verity.Validators.Cosign.Signatures.SignedEntity>(ReadBundle(File.ReadAllBytes(Bed["TESTBED_ATTESTATION_BUNDLE"])));
         var verifier = new CosignVerifier(Material, TimeProvider.System);
 
-        var verdict = verifier.Verify(entity, Identity("TESTBED_KEYLESS_SAN"), image, new CosignVerificationOptions { PredicateTypes = ["https://sigstore.dev/cosign/sign/v1"] });
+        var verdict = verifier.Verify(entity, Identity("TESTBED_KEYLESS_SAN"), image, new CosignVerificationOptions { PredicateTypes = ["https://in-toto.io/attestation/vulns/v0.1"] });
 
         Assert.Contains("predicate type \"https://slsa.dev/provenance/v1\" is not accepted", Assert.IsType<RejectedSignature>(verdict).Reason, StringComparison.Ordinal);
     }

@@ -1,4 +1,5 @@
 using Verity.Validators.Cosign;
+using System.Collections.Immutable;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Verity.Core.Images;
@@ -49,8 +50,10 @@ public sealed class TestbedValidatorTests : IDisposable
         var validator = _host.Validator(keyBased ? CosignTestHost.Definition(Ca, root) : KeylessDefinition(root));
 
         // The verdicts assume key signatures need no transparency log entry (only signed's has one).
+        // A sigstore-bundle-referrer case names the attestation's predicate type, which the rule must accept to count it.
+        var predicateTypes = verdict.Policy.TryGetProperty("predicateType", out var type) ? [type.GetString()!] : ImmutableArray<string>.Empty;
         var outcome = await validator.ValidateAsync(
-            ImageReference.Parse(verdict.Image), new CosignRuleOptions { TrustRoot = root.Name, VerifyInTransparencyLog = !keyBased }, Ct);
+            ImageReference.Parse(verdict.Image), new CosignRuleOptions { TrustRoot = root.Name, VerifyInTransparencyLog = !keyBased, PredicateTypes = predicateTypes }, Ct);
 
         if (verdict.Admit)
         {
@@ -128,14 +131,14 @@ public sealed class TestbedValidatorTests : IDisposable
     }
 
     /// <summary>
-    /// HEAD of the tag; the <c>.sig</c> manifest; the referrers API (404 on distribution 2.8) and its tag schema
+    /// HEAD of the tag; the <c>.sig</c> manifest; the <c>.att</c> manifest (404); the referrers API (404 on distribution 2.8) and its tag schema
     /// fallback; one payload blob (both layers of <c>signed</c> share it); the bundle referrer's manifest and blob.
     /// Three trust roots cost the same as one.
     /// </summary>
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
-    public async Task Validate_SignedTag_CostsSevenRoundTripsWhateverTheNumberOfTrustRoots(int roots)
+    public async Task Validate_SignedTag_CostsEightRoundTripsWhateverTheNumberOfTrustRoots(int roots)
     {
         TrustRoot[] all = [Key("cosign.pub"), Key("cosign-other.pub"), Identity(Bed["TESTBED_KEYLESS_SAN"])];
         var validator = _host.Validator(KeylessDefinition(all[..roots]));
@@ -147,7 +150,7 @@ public sealed class TestbedValidatorTests : IDisposable
 
         Outcome.Trusted(outcome);
         Assert.Equal(
-            ["blob 200", "blob 200", "manifest 200", "manifest 200", "manifest 200", "manifest 200", "referrers 404"],
+            ["blob 200", "blob 200", "manifest 200", "manifest 200", "manifest 200", "manifest 200", "manifest 404", "referrers 404"],
             _host.Requests.Order(StringComparer.Ordinal));
     }
 
@@ -162,7 +165,7 @@ public sealed class TestbedValidatorTests : IDisposable
         var outcome = await validator.ValidateAsync(image, new CosignRuleOptions { TrustRoot = "cosign" }, Ct);
 
         Assert.Equal(Bed["TESTBED_DIGEST_SIGNED"], Outcome.Trusted(outcome));
-        Assert.Equal(6, _host.RequestCount);
+        Assert.Equal(7, _host.RequestCount);
     }
 
     [Fact]

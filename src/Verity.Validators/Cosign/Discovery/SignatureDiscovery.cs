@@ -17,13 +17,16 @@ namespace Verity.Validators.Cosign.Discovery;
 /// <item>the legacy tag <c>sha256-&lt;hex&gt;.sig</c> in the image's repository: an image manifest with one layer per
 /// signature (a simple-signing payload blob, the signature and its evidence in the layer's annotations); 404 means
 /// there is none;</item>
+/// <item>the legacy tag <c>sha256-&lt;hex&gt;.att</c> (<c>cosign attest</c> before bundles), looked up at the same time:
+/// one layer per attestation, a DSSE envelope blob with its certificate and Rekor bundle in the annotations; verified
+/// like a <c>.sig</c> layer, and counting as a signature under the same predicate-type rule as DSSE bundles;</item>
 /// <item>the OCI 1.1 referrers of the digest (the referrers API, or the <c>sha256-&lt;hex&gt;</c> tag schema when the
 /// API answers 404) whose artifact type is a Sigstore bundle media type (<c>application/vnd.dev.sigstore.bundle.v0.3+json</c>,
 /// <c>application/vnd.dev.sigstore.bundle+json;version=0.1|0.2|0.3</c>); each such referrer manifest is fetched by
 /// its digest, must name the image digest as its <c>subject</c> (the list is only the registry's claim), and its
 /// bundle layers are fetched. A referrer that is listed but gone (404) is skipped.</item>
 /// </list>
-/// <para>Round trips: the <c>.sig</c> manifest and the referrers list in parallel (plus one for the tag schema on
+/// <para>Round trips: the <c>.sig</c> and <c>.att</c> manifests and the referrers list in parallel (plus one for the tag schema on
 /// registries without the API), one blob per distinct payload, and a manifest and a blob per bundle referrer.</para>
 /// <para>Bounds (<see cref="CosignLimits"/>): the number of signatures is checked from the manifests before any
 /// payload is downloaded, each blob is fetched with its size limit, and all blobs together must stay below
@@ -46,6 +49,9 @@ internal sealed class SignatureDiscovery
     /// <summary>The cosign signature tag of <paramref name="digest"/>: <c>sha256-&lt;hex&gt;.sig</c>.</summary>
     public static string SignatureTag(Digest digest) => $"{digest.Algorithm}-{digest.Hex}.sig";
 
+    /// <summary>The legacy cosign attestation tag of <paramref name="digest"/>: <c>sha256-&lt;hex&gt;.att</c>.</summary>
+    public static string AttestationTag(Digest digest) => $"{digest.Algorithm}-{digest.Hex}.att";
+
     /// <summary>Whether <paramref name="mediaType"/> is a Sigstore bundle media type.</summary>
     public static bool IsBundleType(string? mediaType) => mediaType is not null && SigstoreBundleReader.MinorVersion(mediaType) is not null;
 
@@ -55,41 +61,46 @@ internal sealed class SignatureDiscovery
     {
         ArgumentNullException.ThrowIfNull(image);
         var signatureTag = image.WithTag(SignatureTag(digest));
+        var attestationTag = image.WithTag(AttestationTag(digest));
 
         RegistryManifest? signatureManifest;
+        RegistryManifest? attestationManifest;
         ReferrerList referrers;
         using (var lookups = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var legacy = _registry.TryGetManifestAsync(signatureTag, RegistryLimits.ManifestBytes, lookups.Token).AsTask();
+            var legacyAttestations = _registry.TryGetManifestAsync(attestationTag, RegistryLimits.ManifestBytes, lookups.Token).AsTask();
             var bundles = _registry.GetReferrersAsync(image, digest, artifactType: null, RegistryLimits.ManifestBytes, lookups.Token).AsTask();
             try
             {
                 signatureManifest = await legacy;
+                attestationManifest = await legacyAttestations;
                 referrers = await bundles;
             }
             catch (RegistryException e) when (e.Kind == RegistryErrorKind.TooLarge)
             {
-                await CancelAsync(lookups, legacy, bundles);
+                await CancelAsync(lookups, legacy, legacyAttestations, bundles);
                 return DiscoveryResult.Refused(e.Message);
             }
             catch
             {
-                await CancelAsync(lookups, legacy, bundles);
+                await CancelAsync(lookups, legacy, legacyAttestations, bundles);
                 throw;
             }
         }
 
         var layers = signatureManifest?.Layers ?? [];
+        var attestationLayers = attestationManifest?.Layers ?? [];
         var bundleReferrers = referrers.Referrers.Where(d => IsBundleType(d.ArtifactType)).DistinctBy(d => d.Digest).ToList();
-        if (layers.Length + bundleReferrers.Count > _limits.MaxSignatures)
+        if (layers.Length + attestationLayers.Length + bundleReferrers.Count > _limits.MaxSignatures)
         {
-            return DiscoveryResult.Refused(TooMany(layers.Length + bundleReferrers.Count));
+            return DiscoveryResult.Refused(TooMany(layers.Length + attestationLayers.Length + bundleReferrers.Count));
         }
 
-        // Every byte fetched for the image counts toward one budget: the signature manifest and each referrer
-        // manifest as well as the blobs (a registry cannot make Verity download more by spreading it over manifests).
+        // Every byte fetched for the image counts toward one budget: the signature and attestation manifests and each
+        // referrer manifest as well as the blobs (a registry cannot make Verity download more by spreading it over manifests).
         var budget = new Budget(_limits.MaxEvidenceBytes);
-        if (!budget.TrySpend(signatureManifest?.Content.Length ?? 0))
+        if (!budget.TrySpend(signatureManifest?.Content.Length ?? 0) || !budget.TrySpend(attestationManifest?.Content.Length ?? 0))
         {
             return DiscoveryResult.Refused($"the signatures of the image are more than {budget.Limit} bytes together");
         }
@@ -111,6 +122,25 @@ internal sealed class SignatureDiscovery
             }
 
             found.Add(new CosignSignatureLayer(layer.Annotations, payload, layer.MediaType));
+        }
+
+        var attestations = ImmutableArray.CreateBuilder<CosignSignatureLayer>(attestationLayers.Length);
+        var envelopes = new Dictionary<Digest, ReadOnlyMemory<byte>>();
+        for (var i = 0; i < attestationLayers.Length; i++)
+        {
+            var layer = attestationLayers[i];
+            if (!envelopes.TryGetValue(layer.Digest, out var envelope))
+            {
+                var (blob, refusal) = await FetchAsync(image, layer, $"attestation layer {i + 1} of {attestationTag}", _limits.MaxBundleBytes, budget, cancellationToken);
+                if (refusal is not null)
+                {
+                    return DiscoveryResult.Refused(refusal);
+                }
+
+                envelope = envelopes[layer.Digest] = blob;
+            }
+
+            attestations.Add(new CosignSignatureLayer(layer.Annotations, envelope, layer.MediaType));
         }
 
         var bundleBlobs = ImmutableArray.CreateBuilder<SigstoreBundleBlob>();
@@ -139,9 +169,9 @@ internal sealed class SignatureDiscovery
 
             foreach (var layer in manifest.Layers.Where(l => IsBundleType(l.MediaType)))
             {
-                if (found.Count + bundleBlobs.Count + 1 > _limits.MaxSignatures)
+                if (found.Count + attestations.Count + bundleBlobs.Count + 1 > _limits.MaxSignatures)
                 {
-                    return DiscoveryResult.Refused(TooMany(found.Count + bundleBlobs.Count + 1));
+                    return DiscoveryResult.Refused(TooMany(found.Count + attestations.Count + bundleBlobs.Count + 1));
                 }
 
                 var (blob, refusal) = await FetchAsync(image, layer, $"the bundle of referrer {descriptor.Digest}", _limits.MaxBundleBytes, budget, cancellationToken);
@@ -154,7 +184,9 @@ internal sealed class SignatureDiscovery
             }
         }
 
-        return DiscoveryResult.Found(new CosignEvidence { Layers = found.ToImmutable(), Bundles = bundleBlobs.ToImmutable() }, signatureManifest is not null);
+        return DiscoveryResult.Found(
+            new CosignEvidence { Layers = found.ToImmutable(), Bundles = bundleBlobs.ToImmutable(), Attestations = attestations.ToImmutable() },
+            signatureManifest is not null);
     }
 
     private string TooMany(int count) => $"the image has {count} signatures, more than the limit of {_limits.MaxSignatures}";
@@ -182,10 +214,10 @@ internal sealed class SignatureDiscovery
             : (default, $"the signatures of the image are more than {budget.Limit} bytes together");
     }
 
-    private static async Task CancelAsync(CancellationTokenSource lookups, Task first, Task second)
+    private static async Task CancelAsync(CancellationTokenSource lookups, params Task[] lookupTasks)
     {
         await lookups.CancelAsync();
-        await Task.WhenAll(first, second).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(lookupTasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private sealed class Budget(long limit)

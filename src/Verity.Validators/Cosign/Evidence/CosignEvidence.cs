@@ -17,6 +17,9 @@ internal sealed record CosignEvidence
     /// <summary>Sigstore bundles attached as referrers.</summary>
     public ImmutableArray<SigstoreBundleBlob> Bundles { get; init; } = [];
 
+    /// <summary>Layers of the legacy <c>sha256-&lt;hex&gt;.att</c> manifest (<c>cosign attest</c> before bundles): DSSE envelopes.</summary>
+    public ImmutableArray<CosignSignatureLayer> Attestations { get; init; } = [];
+
     /// <summary>How many signatures there are to examine.</summary>
-    public int Count => Layers.Length + Bundles.Length;
+    public int Count => Layers.Length + Bundles.Length + Attestations.Length;
 }

@@ -19,7 +19,10 @@ internal sealed record CosignSignatureLayer(
     /// <summary>The media type of cosign signature layers.</summary>
     public const string SimpleSigningMediaType = "application/vnd.dev.cosign.simplesigning.v1+json";
 
-    /// <summary>The base64 signature over the payload.</summary>
+    /// <summary>The media type of cosign attestation layers (<c>sha256-&lt;hex&gt;.att</c>): the blob is a DSSE envelope.</summary>
+    public const string DsseMediaType = "application/vnd.dsse.envelope.v1+json";
+
+    /// <summary>The base64 signature over the payload (empty on attestation layers, whose signature is in the envelope).</summary>
     public const string SignatureAnnotation = "dev.cosignproject.cosign/signature";
 
     /// <summary>The PEM signing certificate (keyless).</summary>

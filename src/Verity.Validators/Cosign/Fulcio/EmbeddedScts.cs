@@ -69,6 +69,12 @@ internal static class EmbeddedScts
                 continue;
             }
 
+            if (log.Key is not { } key)
+            {
+                reasons.Add($"an SCT is from {log}, whose key cannot be used ({log.Unusable})");
+                continue;
+            }
+
             var time = DateTimeOffset.FromUnixTimeMilliseconds(sct.Timestamp);
             if (!log.Validity.Contains(time))
             {
@@ -83,7 +89,7 @@ internal static class EmbeddedScts
                 6 => HashAlgorithmName.SHA512,
                 _ => null,
             };
-            if (hash is null || !SigningAlgorithms.Verify(log.Key, SignedData(sct, issuerKeyHash, tbs), sct.Signature.Span, hash.Value))
+            if (hash is null || !SigningAlgorithms.Verify(key, SignedData(sct, issuerKeyHash, tbs), sct.Signature.Span, hash.Value))
             {
                 reasons.Add($"an SCT signature does not verify with the key of {log}");
                 continue;

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using Verity.Core.Trust;
 using Verity.Validators.Cosign.TrustedRoot;
 
 namespace Verity.Validators.Cosign.Rekor;
@@ -16,7 +17,8 @@ namespace Verity.Validators.Cosign.Rekor;
 /// followed by the signature over the UTF-8 bytes of the text (the text's final newline included). Rekor
 /// (v1) signs checkpoints with its log key: the key hint is the first 4 bytes of the log ID, i.e. of
 /// SHA-256 of the key's DER SubjectPublicKeyInfo, and the signature is ECDSA (DER) or whatever the key
-/// type signs, with the key's default hash.
+/// type signs, with the key's default hash. Rekor v2 (tile-based logs) signs checkpoints as C2SP signed notes, with
+/// the log's origin as the signer name and a key ID that depends on the key type (<see cref="IsSignedByV2"/>).
 /// </remarks>
 internal sealed record SignedNote
 {
@@ -90,21 +92,77 @@ internal sealed record SignedNote
         return true;
     }
 
-    /// <summary>Whether one of the signatures is by <paramref name="log"/>'s key (matched by key hint).</summary>
+    /// <summary>Whether one of the signatures is by <paramref name="log"/>'s key as Rekor v1 signs checkpoints (matched by
+    /// key hint = the first 4 bytes of SHA-256 of the key's SubjectPublicKeyInfo; the signer name is not compared).</summary>
     public bool IsSignedBy(TransparencyLog log)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var hint = SHA256.HashData(log.Key.SubjectPublicKeyInfo).AsSpan(0, 4);
+        if (log.Key is not { } key)
+        {
+            return false;
+        }
+
+        var hint = SHA256.HashData(key.SubjectPublicKeyInfo).AsSpan(0, 4);
         var message = Encoding.UTF8.GetBytes(Text);
         foreach (var signature in Signatures)
         {
             if (signature.KeyHint.Span.SequenceEqual(hint)
-                && SigningAlgorithms.Verify(log.Key, message, signature.Signature.Span, SigningAlgorithms.DefaultHash(log.Key)))
+                && SigningAlgorithms.Verify(key, message, signature.Signature.Span, SigningAlgorithms.DefaultHash(key)))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether one of the signatures is by <paramref name="log"/>'s key under the signer name <paramref name="name"/>, as
+    /// C2SP signed-note and rekor-tiles (<c>pkg/note</c>) define it for Rekor v2: the key ID is, for Ed25519,
+    /// <c>SHA-256(name || 0x0A || 0x01 || raw key)[:4]</c> and the signature pure Ed25519; for ECDSA, <c>SHA-256(SPKI)[:4]</c>;
+    /// for RSA, <c>SHA-256(name || 0x0A || 0xFF || "PKIX-RSA-PKCS#1v1.5" || SPKI)[:4]</c>.
+    /// </summary>
+    public bool IsSignedByV2(TransparencyLog log, string name)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(name);
+        if (log.Key is not { } key)
+        {
+            return false;
+        }
+
+        var keyId = CheckpointKeyId(key, name);
+        var message = Encoding.UTF8.GetBytes(Text);
+        foreach (var signature in Signatures)
+        {
+            if (signature.Name != name || !signature.KeyHint.Span.SequenceEqual(keyId))
+            {
+                continue;
+            }
+
+            bool valid = key.Algorithm == KeyAlgorithm.Ed25519
+                ? SignatureVerifier.Verify(key, message, signature.Signature.Span)
+                : SigningAlgorithms.Verify(key, message, signature.Signature.Span, SigningAlgorithms.DefaultHash(key));
+            if (valid)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The 4-byte checkpoint key ID of <paramref name="key"/> under <paramref name="name"/> (see <see cref="IsSignedByV2"/>).</summary>
+    public static byte[] CheckpointKeyId(VerificationKey key, string name)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(name);
+        byte[] hashed = key.Algorithm switch
+        {
+            KeyAlgorithm.Ed25519 => [.. Encoding.UTF8.GetBytes(name), 0x0A, 0x01, .. key.GetEd25519Key()],
+            KeyAlgorithm.Rsa => [.. Encoding.UTF8.GetBytes(name), 0x0A, 0xFF, .. "PKIX-RSA-PKCS#1v1.5"u8, .. key.SubjectPublicKeyInfo],
+            _ => key.SubjectPublicKeyInfo.ToArray(),
+        };
+        return SHA256.HashData(hashed).AsSpan(0, 4).ToArray();
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
+using Verity.Validators.Cosign.Dsse;
 using Verity.Validators.Cosign.Json;
 using Verity.Validators.Cosign.Rekor;
 
@@ -17,6 +18,8 @@ namespace Verity.Validators.Cosign.Signatures;
 /// <c>SignedEntryTimestamp</c> (base64) and <c>Payload</c> = <c>{body (base64 canonical entry), integratedTime,
 /// logIndex, logID (hex)}</c>, from which one <see cref="TransparencyLogEntry"/> with an inclusion promise and no
 /// proof is made; the timestamp annotation holds <c>SignedRFC3161Timestamp</c> (base64 TimeStampResp).
+/// A layer of a legacy <c>.att</c> manifest (media type <c>application/vnd.dsse.envelope.v1+json</c>) holds a DSSE
+/// envelope with one signature instead of a payload, and its Rekor bundle an <c>intoto</c> or <c>dsse</c> entry.
 /// A missing or unreadable signature, payload or certificate makes the layer unreadable; an unreadable Rekor
 /// bundle or timestamp annotation is kept as a <see cref="SignedEntity.Problems"/> entry, because the
 /// signature may still count when the policy does not need them.
@@ -38,14 +41,16 @@ internal static class CosignLayerReader
 
     private static SignedEntity Read(CosignSignatureLayer layer, string source, CosignLimits limits)
     {
-        if (layer.MediaType is not null && layer.MediaType != CosignSignatureLayer.SimpleSigningMediaType)
+        bool attestation = layer.MediaType == CosignSignatureLayer.DsseMediaType;
+        if (layer.MediaType is not null && layer.MediaType != CosignSignatureLayer.SimpleSigningMediaType && !attestation)
         {
-            throw new FormatException($"the layer has media type \"{layer.MediaType}\", not \"{CosignSignatureLayer.SimpleSigningMediaType}\"");
+            throw new FormatException($"the layer has media type \"{layer.MediaType}\", not \"{CosignSignatureLayer.SimpleSigningMediaType}\" or \"{CosignSignatureLayer.DsseMediaType}\"");
         }
 
-        if (layer.Payload.Length > limits.MaxPayloadBytes)
+        var limit = attestation ? limits.MaxBundleBytes : limits.MaxPayloadBytes;
+        if (layer.Payload.Length > limit)
         {
-            throw new FormatException($"the payload has {layer.Payload.Length} bytes, more than the limit of {limits.MaxPayloadBytes}");
+            throw new FormatException($"the payload has {layer.Payload.Length} bytes, more than the limit of {limit}");
         }
 
         foreach (var (name, value) in layer.Annotations)
@@ -56,13 +61,36 @@ internal static class CosignLayerReader
             }
         }
 
-        if (!layer.Annotations.TryGetValue(CosignSignatureLayer.SignatureAnnotation, out var signatureText) || signatureText.Length == 0)
+        SignatureContent content;
+        if (attestation)
         {
-            throw new FormatException($"the layer has no {CosignSignatureLayer.SignatureAnnotation} annotation");
-        }
+            // cosign attest: the blob is the DSSE envelope, its signature inside (the signature annotation is empty).
+            using var document = JsonInput.Parse(layer.Payload, "the attestation envelope");
+            var envelope = DsseEnvelope.Read(document.RootElement, "envelope");
+            if (envelope.Signatures.Length != 1)
+            {
+                throw new FormatException($"the attestation envelope has {envelope.Signatures.Length} signatures; exactly one is supported");
+            }
 
-        var signature = JsonInput.DecodeBase64(signatureText.Trim())
-            ?? throw new FormatException($"the {CosignSignatureLayer.SignatureAnnotation} annotation is not base64");
+            content = new EnvelopeContent(envelope);
+        }
+        else
+        {
+            if (!layer.Annotations.TryGetValue(CosignSignatureLayer.SignatureAnnotation, out var signatureText) || signatureText.Length == 0)
+            {
+                throw new FormatException($"the layer has no {CosignSignatureLayer.SignatureAnnotation} annotation");
+            }
+
+            var signature = JsonInput.DecodeBase64(signatureText.Trim())
+                ?? throw new FormatException($"the {CosignSignatureLayer.SignatureAnnotation} annotation is not base64");
+            content = new MessageSignatureContent
+            {
+                SignatureBytes = signature,
+                Artifact = layer.Payload,
+                DigestAlgorithm = HashAlgorithmName.SHA256,
+                ArtifactDigest = SHA256.HashData(layer.Payload.Span),
+            };
+        }
 
         VerificationMaterial material = new PublicKeyMaterial(Hint: null);
         if (layer.Annotations.TryGetValue(CosignSignatureLayer.CertificateAnnotation, out var certificatePem) && certificatePem.Trim().Length > 0)
@@ -111,13 +139,7 @@ internal static class CosignLayerReader
         {
             Source = source,
             Format = SignatureFormat.CosignLayer,
-            Content = new MessageSignatureContent
-            {
-                SignatureBytes = signature,
-                Artifact = layer.Payload,
-                DigestAlgorithm = HashAlgorithmName.SHA256,
-                ArtifactDigest = SHA256.HashData(layer.Payload.Span),
-            },
+            Content = content,
             Material = material,
             TlogEntries = entries,
             Timestamps = timestamps,

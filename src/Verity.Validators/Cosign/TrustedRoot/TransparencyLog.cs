@@ -11,8 +11,16 @@ internal sealed record TransparencyLog
     /// <summary>The log ID: SHA-256 of the DER SubjectPublicKeyInfo of <see cref="Key"/> (RFC 6962 §3.2).</summary>
     public required ReadOnlyMemory<byte> LogId { get; init; }
 
-    /// <summary>The log's signing key.</summary>
-    public required VerificationKey Key { get; init; }
+    /// <summary>The log's signing key, or null when the trusted root gives one Verity cannot use (see <see cref="Unusable"/>).</summary>
+    public required VerificationKey? Key { get; init; }
+
+    /// <summary>Why <see cref="Key"/> is null, e.g. <c>the key details ML_DSA_65 are not supported</c>: entries and SCTs of this
+    /// log cannot be verified, and nothing else in the trusted root is affected.</summary>
+    public string? Unusable { get; init; }
+
+    /// <summary>The signature algorithm the trusted root names for the key (<c>PublicKeyDetails</c>, e.g.
+    /// <c>PKIX_ECDSA_P256_SHA_256</c>), or null for a key given as a bare PEM.</summary>
+    public string? KeyDetails { get; init; }
 
     /// <summary>When the key may sign.</summary>
     public ValidityPeriod Validity { get; init; }

@@ -15,13 +15,19 @@ namespace Verity.Validators.Cosign.TrustedRoot;
 /// </summary>
 /// <remarks>
 /// Certificate chains are listed leaf (or intermediate) first and root last, as the specification requires.
-/// For a timestamp authority, a first certificate that is not a CA is its signing certificate. Log public
-/// keys must be PKIX (SubjectPublicKeyInfo) and their hash algorithm SHA2_256; each log key needs a
-/// <c>validFor.start</c> (as sigstore-go requires). Unknown fields are ignored.
+/// For a timestamp authority, a first certificate that is not a CA is its signing certificate. Each log needs a
+/// <c>logId.keyId</c> and a <c>publicKey.validFor.start</c> (as sigstore-go requires). Log keys are read as their
+/// <c>keyDetails</c> say: <c>PKCS1_RSA_PKCS1V5</c> (and the deprecated <c>PKCS1_RSA_PSS</c>) as a PKCS#1 RSAPublicKey,
+/// every <c>PKIX_*</c> RSA, ECDSA and Ed25519 form as a SubjectPublicKeyInfo of that algorithm (a missing
+/// <c>keyDetails</c> too). A log whose key cannot be used (an unsupported algorithm such as ML-DSA, a key that does not
+/// match its details, a tree hash other than SHA2_256) is kept as <see cref="TransparencyLog.Unusable"/>: only the
+/// entries and SCTs of that log are unverifiable, never the whole root. Unknown fields are ignored. Media types
+/// <c>application/vnd.dev.sigstore.trustedroot+json;version=0.1</c> and <c>application/vnd.dev.sigstore.trustedroot.v0.2+json</c>.
 /// </remarks>
 internal static class TrustedRootReader
 {
     private const string MediaType01 = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
+    private const string MediaType02 = "application/vnd.dev.sigstore.trustedroot.v0.2+json";
 
     /// <summary>Reads a document.</summary>
     public static bool TryRead(ReadOnlyMemory<byte> json, [NotNullWhen(true)] out TrustedMaterial? material, [NotNullWhen(false)] out string? error)
@@ -34,9 +40,9 @@ internal static class TrustedRootReader
         using var document = JsonInput.Parse(json, "the trusted root");
         var root = JsonInput.RequireObject(document.RootElement, "trustedRoot");
         var mediaType = JsonInput.String(root, "mediaType", "trustedRoot");
-        if (mediaType != MediaType01)
+        if (mediaType is not (MediaType01 or MediaType02))
         {
-            throw new FormatException($"trustedRoot.mediaType \"{mediaType}\" is not supported (expected \"{MediaType01}\")");
+            throw new FormatException($"trustedRoot.mediaType \"{mediaType}\" is not supported (expected \"{MediaType01}\" or \"{MediaType02}\")");
         }
 
         return new TrustedMaterial(
@@ -62,31 +68,110 @@ internal static class TrustedRootReader
     private static TransparencyLog ReadLog(JsonElement log, string path)
     {
         var hash = JsonInput.String(log, "hashAlgorithm", path);
-        if (hash != "SHA2_256")
-        {
-            throw new FormatException($"{path}.hashAlgorithm \"{hash}\" is not supported (SHA2_256)");
-        }
-
         var publicKey = JsonInput.Object(log, "publicKey", path);
         var raw = JsonInput.Base64(publicKey, "rawBytes", path + ".publicKey");
-        if (!VerificationKey.TryFromSubjectPublicKeyInfo(raw, out var key, out var keyError))
-        {
-            throw new FormatException($"{path}.publicKey: {keyError}");
-        }
-
+        var details = JsonInput.OptionalString(publicKey, "keyDetails", path + ".publicKey");
         if (!JsonInput.TryObject(publicKey, "validFor", path + ".publicKey", out var validFor) || !validFor.TryGetProperty("start", out _))
         {
             throw new FormatException($"{path}.publicKey.validFor.start is missing");
         }
 
         var logId = JsonInput.Object(log, "logId", path);
+        VerificationKey? key = null;
+        string? unusable;
+        if (hash != "SHA2_256")
+        {
+            unusable = $"its tree hash algorithm {hash} is not supported (SHA2_256)";
+        }
+        else
+        {
+            TryReadKey(raw, details, out key, out unusable);
+        }
+
         return new TransparencyLog
         {
             LogId = JsonInput.Base64(logId, "keyId", path + ".logId"),
             Key = key,
+            Unusable = unusable is null ? null : $"{path}.publicKey: {unusable}",
+            KeyDetails = details,
             Validity = ReadValidity(validFor, path + ".publicKey.validFor"),
             BaseUrl = JsonInput.OptionalString(log, "baseUrl", path),
         };
+    }
+
+    /// <summary>A log key as its <c>keyDetails</c> (protobuf-specs <c>PublicKeyDetails</c>) say it is encoded.</summary>
+    private static bool TryReadKey(byte[] raw, string? details, out VerificationKey? key, out string? problem)
+    {
+        key = null;
+        KeyAlgorithm[] expected;
+        bool pkcs1 = false;
+        switch (details)
+        {
+            case "PKCS1_RSA_PKCS1V5" or "PKCS1_RSA_PSS":
+                pkcs1 = true;
+                expected = [KeyAlgorithm.Rsa];
+                break;
+            case "PKIX_RSA_PKCS1V5" or "PKIX_RSA_PSS" or "PKIX_RSA_PKCS1V15_2048_SHA256" or "PKIX_RSA_PKCS1V15_3072_SHA256" or "PKIX_RSA_PKCS1V15_4096_SHA256"
+                or "PKIX_RSA_PSS_2048_SHA256" or "PKIX_RSA_PSS_3072_SHA256" or "PKIX_RSA_PSS_4096_SHA256":
+                expected = [KeyAlgorithm.Rsa];
+                break;
+            case "PKIX_ECDSA_P256_SHA_256" or "PKIX_ECDSA_P256_HMAC_SHA_256":
+                expected = [KeyAlgorithm.EcdsaP256];
+                break;
+            case "PKIX_ECDSA_P384_SHA_384" or "PKIX_ECDSA_P384_SHA_256":
+                expected = [KeyAlgorithm.EcdsaP384];
+                break;
+            case "PKIX_ECDSA_P521_SHA_512" or "PKIX_ECDSA_P521_SHA_256":
+                expected = [KeyAlgorithm.EcdsaP521];
+                break;
+            case "PKIX_ED25519" or "PKIX_ED25519_PH":
+                expected = [KeyAlgorithm.Ed25519];
+                break;
+            case null or "" or "PUBLIC_KEY_DETAILS_UNSPECIFIED":
+                expected = Enum.GetValues<KeyAlgorithm>();
+                break;
+            default:
+                problem = $"the key details {details} are not supported (RSA, ECDSA P-256/P-384/P-521, Ed25519)";
+                return false;
+        }
+
+        byte[] spki = raw;
+        if (pkcs1)
+        {
+            try
+            {
+                using var rsa = RSA.Create();
+                rsa.ImportRSAPublicKey(raw, out int read);
+                if (read != raw.Length)
+                {
+                    problem = "the PKCS#1 RSA key has trailing bytes";
+                    return false;
+                }
+
+                spki = rsa.ExportSubjectPublicKeyInfo();
+            }
+            catch (CryptographicException e)
+            {
+                problem = $"the key is not a DER PKCS#1 RSAPublicKey, as {details} says: {e.Message}";
+                return false;
+            }
+        }
+
+        if (!VerificationKey.TryFromSubjectPublicKeyInfo(spki, out var parsed, out var error))
+        {
+            problem = details is null ? error : $"{error} ({details})";
+            return false;
+        }
+
+        if (!expected.Contains(parsed.Algorithm))
+        {
+            problem = $"the key is {parsed.Algorithm}, not what its key details {details} say";
+            return false;
+        }
+
+        key = parsed;
+        problem = null;
+        return true;
     }
 
     private static CertificateAuthority ReadCertificateAuthority(JsonElement authority, string path)

@@ -101,6 +101,14 @@ internal sealed class CosignImageVerifier
                 : (null, source, error);
         }
 
+        for (int i = 0; i < evidence.Attestations.Length; i++)
+        {
+            var source = $"attestation layer {i + 1}";
+            yield return CosignLayerReader.TryRead(evidence.Attestations[i], source, _limits, out var entity, out var error)
+                ? (entity, source, null)
+                : (null, source, error);
+        }
+
         for (int i = 0; i < evidence.Bundles.Length; i++)
         {
             var source = $"bundle {i + 1}";

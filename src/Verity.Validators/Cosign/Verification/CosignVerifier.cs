@@ -21,9 +21,11 @@ namespace Verity.Validators.Cosign.Verification;
 /// <remarks>
 /// The signature counts when, in this order:
 /// <list type="number">
-/// <item>it is bound to the image: a cosign payload whose <c>critical.image.docker-manifest-digest</c> is the
-/// image digest, a message-signature bundle over the image digest itself, or an in-toto statement (DSSE, payload
-/// type <c>application/vnd.in-toto+json</c>) with the image digest among its subjects;</item>
+/// <item>it is bound to the image: a message signature over a cosign payload whose
+/// <c>critical.image.docker-manifest-digest</c> is the image digest, or an in-toto statement (DSSE, payload type
+/// <c>application/vnd.in-toto+json</c>) with the image digest among its subjects and an accepted predicate type (the
+/// cosign signing predicate, and the rule's <see cref="CosignVerificationOptions.PredicateTypes"/>); a message signature
+/// over the bare digest binds only a blob (<see cref="SignedArtifact"/>);</item>
 /// <item>it verifies with the trust root's key (a key root), or with the key of the certificate it carries
 /// (a keyless root); a certificate carried with a key-signed signature must hold that same key;</item>
 /// <item>its transparency log entries are checked (<see cref="TransparencyLogVerifier"/>); with
@@ -248,6 +250,16 @@ internal sealed class CosignVerifier
                 var signed = message.DigestAlgorithm == HashAlgorithmName.SHA256 && message.ArtifactDigest.Length == SHA256.HashSizeInBytes
                     ? Digest.FromSha256(message.ArtifactDigest.Span).ToString()
                     : $"a {message.DigestAlgorithm.Name} digest";
+                if (options.Artifact == SignedArtifact.Image)
+                {
+                    // A signature over the bare manifest digest says nothing about what was signed (sigstore-go verifies such
+                    // a bundle as a blob); an image signature signs a simple-signing payload that names the digest.
+                    error = signed == image.ToString()
+                        ? $"the bundle signs the bare digest {signed}, not a cosign signature payload that names the image"
+                        : $"the bundle signs {signed}, not a cosign signature payload for this image ({image})";
+                    return false;
+                }
+
                 if (signed != image.ToString())
                 {
                     error = $"the bundle signs {signed}, not this image ({image})";
@@ -282,9 +294,11 @@ internal sealed class CosignVerifier
                     return false;
                 }
 
-                if (!options.PredicateTypes.IsEmpty && !options.PredicateTypes.Contains(statement.PredicateType))
+                if (!options.Accepts(statement.PredicateType))
                 {
-                    error = $"the attestation's predicate type \"{statement.PredicateType}\" is not accepted";
+                    error = options.PredicateTypes.IsEmpty
+                        ? $"the attestation's predicate type \"{statement.PredicateType}\" is not accepted as a signature (only \"{CosignVerificationOptions.CosignSignPredicateType}\"; with.predicateTypes accepts more)"
+                        : $"the attestation's predicate type \"{statement.PredicateType}\" is not accepted as a signature (accepted: \"{CosignVerificationOptions.CosignSignPredicateType}\", {string.Join(", ", options.PredicateTypes.Select(t => $"\"{t}\""))})";
                     return false;
                 }
 

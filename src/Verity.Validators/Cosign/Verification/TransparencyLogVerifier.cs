@@ -1,4 +1,5 @@
 using Verity.Validators.Cosign.Rekor;
+using Verity.Core.Trust;
 using Verity.Validators.Cosign.Crypto;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,7 +27,10 @@ namespace Verity.Validators.Cosign.Verification;
 /// certificate (DER) or public key (SPKI), and the SHA-256 of the same artifact or DSSE payload.</item>
 /// </list>
 /// The checkpoint's origin line is not compared with the log's URL (as Rekor v1 clients do not).
-/// Only a verified promise makes the integration time usable as a signing time.
+/// Only a verified promise makes the integration time usable as a signing time. Rekor v2 entries (<c>hashedrekord</c>
+/// and <c>dsse</c> 0.0.2) have no promise and no integration time: they count with a verified inclusion proof whose
+/// checkpoint is a C2SP signed note by the log (<see cref="VerifyV2"/>), and their signing time comes from an RFC 3161
+/// timestamp. An entry in a log whose key the trusted root gives in a form Verity cannot use does not verify.
 /// </remarks>
 internal static class TransparencyLogVerifier
 {
@@ -52,6 +56,16 @@ internal static class TransparencyLogVerifier
         if (log is null)
         {
             return LogEntryCheck.Failed(entry, $"it is in log {Convert.ToHexStringLower(entry.LogId.Span)}, which is not trusted");
+        }
+
+        if (log.Key is null)
+        {
+            return LogEntryCheck.Failed(entry, $"it is in {log}, whose key cannot be used ({log.Unusable})");
+        }
+
+        if (IsRekorV2(entry))
+        {
+            return VerifyV2(entry, entity, verifierDer, verifierIsCertificate, log);
         }
 
         if (!entry.HasPromise && entry.InclusionProof is null)
@@ -100,6 +114,65 @@ internal static class TransparencyLogVerifier
         return new LogEntryCheck(true, integrated, $"{entry} in {log} ({how} verified)");
     }
 
+    /// <summary>Whether the entry declares a Rekor v2 kind (<c>hashedrekord</c> or <c>dsse</c> 0.0.2; <c>intoto</c> 0.0.2 is Rekor v1's).</summary>
+    public static bool IsRekorV2(TransparencyLogEntry entry) => entry.Version == "0.0.2" && entry.Kind is "hashedrekord" or "dsse";
+
+    /// <summary>
+    /// A Rekor v2 entry: only an inclusion proof (no promise, no integration time: the time comes from an RFC 3161
+    /// timestamp), whose checkpoint must name the log by the host of its base URL as origin and be signed by the log's key
+    /// under that name (C2SP signed note, <see cref="SignedNote.IsSignedByV2"/>).
+    /// </summary>
+    private static LogEntryCheck VerifyV2(TransparencyLogEntry entry, SignedEntity entity, ReadOnlyMemory<byte> verifierDer, bool verifierIsCertificate, TransparencyLog log)
+    {
+        if (entry.InclusionProof is not { } proof)
+        {
+            return LogEntryCheck.Failed(entry, "it is a Rekor v2 entry without an inclusion proof");
+        }
+
+        if (entry.HasPromise)
+        {
+            return LogEntryCheck.Failed(entry, "it is a Rekor v2 entry with an inclusion promise, which Rekor v2 does not make");
+        }
+
+        if (log.BaseUrl is null || !Uri.TryCreate(log.BaseUrl.Contains("://", StringComparison.Ordinal) ? log.BaseUrl : "https://" + log.BaseUrl, UriKind.Absolute, out var baseUrl))
+        {
+            return LogEntryCheck.Failed(entry, $"{log} has no base URL, which names the origin of its Rekor v2 checkpoints");
+        }
+
+        var origin = baseUrl.Host;
+        if (!SignedNote.TryParse(proof.Checkpoint, out var note, out var noteError))
+        {
+            return LogEntryCheck.Failed(entry, $"its checkpoint cannot be read: {noteError}");
+        }
+
+        if (!note.IsSignedByV2(log, origin))
+        {
+            return LogEntryCheck.Failed(entry, $"its checkpoint is not signed by the key of {log} under the name {origin}");
+        }
+
+        if (!Checkpoint.TryParse(note.Text, out var checkpoint, out var checkpointError))
+        {
+            return LogEntryCheck.Failed(entry, $"its checkpoint cannot be read: {checkpointError}");
+        }
+
+        if (checkpoint.Origin != origin)
+        {
+            return LogEntryCheck.Failed(entry, $"its checkpoint is for the log \"{checkpoint.Origin}\", not {origin}");
+        }
+
+        if (!VerifyProofAgainst(entry, proof, checkpoint, out var proofError))
+        {
+            return LogEntryCheck.Failed(entry, proofError);
+        }
+
+        if (!MatchesBody(entry, entity, verifierDer, verifierIsCertificate, out var bodyError))
+        {
+            return LogEntryCheck.Failed(entry, bodyError);
+        }
+
+        return new LogEntryCheck(true, null, $"{entry} in {log} (Rekor v2 inclusion proof verified)");
+    }
+
     /// <summary>The bytes a signed entry timestamp signs (cosign <c>bundle.RekorPayload</c>, canonicalized).</summary>
     public static byte[] PromisePayload(TransparencyLogEntry entry)
     {
@@ -116,7 +189,7 @@ internal static class TransparencyLogVerifier
 
     private static bool VerifyPromise(TransparencyLogEntry entry, TransparencyLog log)
     {
-        return SigningAlgorithms.Verify(log.Key, PromisePayload(entry), entry.SignedEntryTimestamp.Span, HashAlgorithmName.SHA256);
+        return log.Key is { } key && SigningAlgorithms.Verify(key, PromisePayload(entry), entry.SignedEntryTimestamp.Span, HashAlgorithmName.SHA256);
     }
 
     private static bool VerifyProof(TransparencyLogEntry entry, InclusionProof proof, TransparencyLog log, out string error)
@@ -139,6 +212,11 @@ internal static class TransparencyLogVerifier
             return false;
         }
 
+        return VerifyProofAgainst(entry, proof, checkpoint, out error);
+    }
+
+    private static bool VerifyProofAgainst(TransparencyLogEntry entry, InclusionProof proof, Checkpoint checkpoint, out string error)
+    {
         if (proof.TreeSize < 0 || proof.LogIndex < 0 || checkpoint.Size != (ulong)proof.TreeSize
             || !checkpoint.RootHash.Span.SequenceEqual(proof.RootHash.Span))
         {
@@ -177,7 +255,7 @@ internal static class TransparencyLogVerifier
             return false;
         }
 
-        if (body.VerifierIsCertificate != verifierIsCertificate || !body.VerifierDer.Span.SequenceEqual(verifierDer.Span))
+        if (body.VerifierIsCertificate != verifierIsCertificate || !SameVerifier(body, verifierDer.Span))
         {
             error = verifierIsCertificate ? "it logs a different certificate" : "it logs a different public key";
             return false;
@@ -186,7 +264,12 @@ internal static class TransparencyLogVerifier
         switch (entity.Content)
         {
             case MessageSignatureContent message when !body.IsEnvelope:
-                if (message.DigestAlgorithm != HashAlgorithmName.SHA256 || !body.Sha256.Span.SequenceEqual(message.ArtifactDigest.Span))
+                // The artifact's digest under the entry's algorithm (cosign logs Ed25519ph signatures with SHA-512); without
+                // the artifact, only the digest the signature carries, under its own algorithm.
+                var logged = message.Artifact is { } artifact
+                    ? Hash(body.DigestAlgorithm, artifact.Span)
+                    : message.DigestAlgorithm == body.DigestAlgorithm ? message.ArtifactDigest.ToArray() : null;
+                if (logged is null || !body.Digest.Span.SequenceEqual(logged))
                 {
                     error = "it logs the digest of a different artifact";
                     return false;
@@ -194,9 +277,18 @@ internal static class TransparencyLogVerifier
 
                 break;
             case EnvelopeContent envelope when body.IsEnvelope:
-                if (!body.Sha256.Span.SequenceEqual(SHA256.HashData(envelope.Envelope.Payload.Span)))
+                if (!body.Digest.Span.SequenceEqual(SHA256.HashData(envelope.Envelope.Payload.Span)))
                 {
                     error = "it logs the digest of a different DSSE payload";
+                    return false;
+                }
+
+                break;
+            case EnvelopeContent envelope when body.IsRekorV2:
+                // rekor-tiles logs a DSSE envelope as a hashedrekord over its pre-authentication encoding.
+                if (!body.Digest.Span.SequenceEqual(Hash(body.DigestAlgorithm, envelope.Envelope.SignedBytes())))
+                {
+                    error = "it logs the digest of a different DSSE envelope";
                     return false;
                 }
 
@@ -208,5 +300,26 @@ internal static class TransparencyLogVerifier
 
         error = string.Empty;
         return true;
+    }
+
+    /// <summary>Whether the logged key or certificate is <paramref name="verifierDer"/>; a logged public key is compared
+    /// by its normalised SubjectPublicKeyInfo (Rekor v2 logs the DER the client sent).</summary>
+    private static bool SameVerifier(RekorEntryBody body, ReadOnlySpan<byte> verifierDer)
+    {
+        if (body.VerifierDer.Span.SequenceEqual(verifierDer))
+        {
+            return true;
+        }
+
+        return !body.VerifierIsCertificate
+            && VerificationKey.TryFromSubjectPublicKeyInfo(body.VerifierDer.Span, out var logged, out _)
+            && logged.SubjectPublicKeyInfo.SequenceEqual(verifierDer);
+    }
+
+    private static byte[] Hash(HashAlgorithmName algorithm, ReadOnlySpan<byte> data)
+    {
+        return algorithm == HashAlgorithmName.SHA512 ? SHA512.HashData(data)
+            : algorithm == HashAlgorithmName.SHA384 ? SHA384.HashData(data)
+            : SHA256.HashData(data);
     }
 }

@@ -28,14 +28,14 @@ public sealed class TrustedMaterialTests
 
         var rekor = Assert.Single(material.RekorLogs);
         Assert.Equal("c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d", rekor.LogIdHex);
-        Assert.Equal(SHA256.HashData(rekor.Key.SubjectPublicKeyInfo), rekor.LogId.ToArray());
+        Assert.Equal(SHA256.HashData(rekor.Key!.SubjectPublicKeyInfo), rekor.LogId.ToArray());
         Assert.Equal(KeyAlgorithm.EcdsaP256, rekor.Key.Algorithm);
         Assert.Equal(new DateTimeOffset(2021, 1, 12, 11, 53, 27, TimeSpan.Zero), rekor.Validity.Start);
         Assert.Null(rekor.Validity.End);
 
         Assert.Equal(2, material.CtLogs.Length);
         Assert.Contains(material.CtLogs, l => l.LogIdHex == "dd3d306ac6c7113263191e1c99673702a24a5eb8de3cadff878a72802f29ee8e");
-        Assert.All(material.CtLogs, l => Assert.Equal(SHA256.HashData(l.Key.SubjectPublicKeyInfo), l.LogId.ToArray()));
+        Assert.All(material.CtLogs, l => Assert.Equal(SHA256.HashData(l.Key!.SubjectPublicKeyInfo), l.LogId.ToArray()));
 
         Assert.Equal(2, material.CertificateAuthorities.Length);
         var current = material.CertificateAuthorities[1];
@@ -80,8 +80,8 @@ public sealed class TrustedMaterialTests
     }
 
     [Theory]
-    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.2"}""", "is not supported")]
-    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{"hashAlgorithm":"SHA2_512"}]}""", "SHA2_512")]
+    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.3"}""", "is not supported")]
+    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{"hashAlgorithm":"SHA2_512"}]}""", "publicKey")]
     [InlineData("""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","certificateAuthorities":[{"certChain":{"certificates":[]}}]}""", "is empty")]
     [InlineData("""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","mediaType":"x"}""", "Duplicate")]
     [InlineData("[]", "must be an object")]
@@ -94,7 +94,7 @@ public sealed class TrustedMaterialTests
     [Fact]
     public void TryParse_LogKeyWithoutValidityStart_IsRefused()
     {
-        var key = Convert.ToBase64String(TrustedMaterial.PublicGood.RekorLogs[0].Key.SubjectPublicKeyInfo);
+        var key = Convert.ToBase64String(TrustedMaterial.PublicGood.RekorLogs[0].Key!.SubjectPublicKeyInfo);
         var json = $$$"""{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1","tlogs":[{"hashAlgorithm":"SHA2_256","publicKey":{"rawBytes":"{{{key}}}"},"logId":{"keyId":"AA=="}}]}""";
 
         Assert.False(TrustedMaterial.TryParse(Encoding.UTF8.GetBytes(json), out _, out var error));
