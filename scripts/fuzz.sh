@@ -33,19 +33,23 @@ say "restoring the sharpfuzz tool (.config/dotnet-tools.json)"
 dotnet tool restore >/dev/null
 
 say "building fuzz/Verity.Fuzz and instrumenting a copy in $bin"
-rm -rf "$bin"
+plain="$out/plain"
+rm -rf "$bin" "$plain"
 mkdir -p "$out"
-nice -n 10 dotnet publish fuzz/Verity.Fuzz/Verity.Fuzz.csproj -c Release -o "$bin" -nologo -v quiet -clp:ErrorsOnly >"$out/build.log" 2>&1 \
+nice -n 10 dotnet publish fuzz/Verity.Fuzz/Verity.Fuzz.csproj -c Release -o "$plain" -nologo -v quiet -clp:ErrorsOnly >"$out/build.log" 2>&1 \
   || { cat "$out/build.log" >&2; die "the build failed (log: $out/build.log)"; }
+# The plain copy lists targets and replays findings: instrumented code may only run under Fuzzer.Run.
+dotnet "$plain/Verity.Fuzz.dll" list >"$out/targets.txt"
+cp -r "$plain" "$bin"
 # Only the code under test: Verity's assemblies and the YAML parser the configuration loader uses. The harness itself
 # (Verity.Fuzz.dll) and SharpFuzz stay uninstrumented.
 for assembly in Verity.Core.dll Verity.Validators.dll Verity.Registry.dll verity.dll YamlDotNet.dll; do
   dotnet sharpfuzz "$bin/$assembly" >/dev/null || die "sharpfuzz could not instrument $assembly"
 done
 
-mapfile -t targets < <(dotnet "$bin/Verity.Fuzz.dll" list | awk 'NF && $1 != "allowed:" && substr($0, 1, 1) != " " {print $1}')
+mapfile -t targets < <(awk 'NF && substr($0, 1, 1) != " " {print $1}' "$out/targets.txt")
 if [[ $target == list ]]; then
-  dotnet "$bin/Verity.Fuzz.dll" list
+  cat "$out/targets.txt"
   exit 0
 fi
 [[ $seconds =~ ^[0-9]+$ ]] || die "SECONDS must be a number of seconds"
@@ -57,7 +61,7 @@ else
 fi
 
 dictionary() { # the dictionary a target names (its "dictionary:" line in list)
-  dotnet "$bin/Verity.Fuzz.dll" list | awk -v t="$1" '$1 == t {found=1} found && $1 == "dictionary:" {print $2; exit}'
+  awk -v t="$1" '$1 == t {found=1} found && $1 == "dictionary:" {print $2; exit}' "$out/targets.txt"
 }
 
 fuzz_one() {
@@ -70,7 +74,7 @@ fuzz_one() {
   # -t 2000: an input that takes 2 s is a hang. No core dumps or CPU binding are asked of the machine (AFL_I_DONT_CARE_…,
   # AFL_NO_AFFINITY); dotnet is not an AFL binary (AFL_SKIP_BIN_CHECK), and its start takes longer than AFL's default wait.
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-    AFL_FORKSRV_INIT_TMOUT=60000 AFL_NO_STARTUP_CALIBRATION=1 \
+    AFL_FORKSRV_INIT_TMOUT=60000 \
     nice -n 10 afl-fuzz -i "fuzz/corpus/$name" -o "$findings" -x "$dict" -t 2000 -m none -V "$seconds" \
     -- dotnet "$bin/Verity.Fuzz.dll" afl "$name" >"$findings/afl.log" 2>&1 || true
   local stats="$findings/default/fuzzer_stats"
@@ -87,7 +91,7 @@ fuzz_one() {
   line="$name: $(stat execs_done) executions in $(stat run_time) s ($(stat execs_per_sec) exec/s), $(stat corpus_count) paths, bitmap coverage $(stat bitmap_cvg), $crashes crashes, $hangs hangs"
   echo "$line" | tee -a "$out/summary.txt" >&2
   if ((crashes + hangs > 0)); then
-    say "replay: dotnet $bin/Verity.Fuzz.dll replay $name $findings/default/crashes $findings/default/hangs"
+    say "replay: dotnet $plain/Verity.Fuzz.dll replay $name $findings/default/crashes $findings/default/hangs"
   fi
 }
 

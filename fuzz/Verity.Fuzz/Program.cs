@@ -42,9 +42,12 @@ switch (args[0])
 {
     case "afl":
     {
-        var target = FuzzTargets.Create(args[1])!;
+        // Made on the first input, inside the fork server: instrumented code (a target's constructor builds Verity's
+        // services) may only run once SharpFuzz has set up the coverage map.
+        FuzzTarget? target = null;
         Fuzzer.OutOfProcess.Run(stream =>
         {
+            target ??= FuzzTargets.Create(args[1])!;
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
             target.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));

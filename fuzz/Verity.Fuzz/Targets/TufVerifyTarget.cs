@@ -35,7 +35,7 @@ internal sealed class TufVerifyTarget : FuzzTarget, IDisposable
         byte[]? newRoot = null;
         if (sections[0].Length > 0)
         {
-            newRoot = _chain.File(sections[0], files);
+            newRoot = _chain.File(sections[0], files, root: true);
             files[TufRoles.Root] = newRoot;
         }
 

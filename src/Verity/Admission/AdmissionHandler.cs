@@ -89,12 +89,6 @@ internal sealed class AdmissionHandler
             Log.MalformedRequest(_logger, "invalid JSON");
             return AdmissionResult.Error(400, $"received invalid json: {e.Message}");
         }
-        catch (InvalidOperationException)
-        {
-            // Thrown by the parser's duplicate-member check when a member name is a lone UTF-16 surrogate.
-            Log.MalformedRequest(_logger, "invalid JSON");
-            return AdmissionResult.Error(400, "received invalid json: a member name is not valid Unicode");
-        }
 
         using (document)
         {
