@@ -2,22 +2,29 @@
 # Fuzzes Verity's parsers with AFL++ and SharpFuzz (docs/fuzzing.md). Not part of scripts/test.sh, which runs a short
 # in-process smoke run of every target instead (FuzzSmokeTests).
 #
-# usage: scripts/fuzz.sh TARGET|all SECONDS [--jobs N]     scripts/fuzz.sh list
+# usage: scripts/fuzz.sh TARGET|all SECONDS [--jobs N] [--execs N]     scripts/fuzz.sh list
 #   Installs afl++ (Debian) and the sharpfuzz tool (.config/dotnet-tools.json) when missing, builds fuzz/Verity.Fuzz,
 #   instruments Verity's assemblies (and YamlDotNet's) in a copy under artifacts/fuzz/bin, and runs afl-fuzz on each
 #   target for SECONDS, starting from fuzz/corpus/TARGET with the dictionary fuzz/dictionaries/*.dict.
-#   --jobs N runs N targets at once (one afl-fuzz each; default 1). Findings: artifacts/fuzz/findings/TARGET/;
+#   --jobs N runs N targets at once (one afl-fuzz each; default 1); --execs N stops a target after about N executions
+#   (or SECONDS, whichever comes first). Findings: artifacts/fuzz/findings/TARGET/;
 #   one summary line per target in artifacts/fuzz/summary.txt. Exits 1 if any target saved a crash or a hang.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-(($# >= 1)) || die "usage: scripts/fuzz.sh TARGET|all SECONDS [--jobs N] (or: scripts/fuzz.sh list)"
+(($# >= 1)) || die "usage: scripts/fuzz.sh TARGET|all SECONDS [--jobs N] [--execs N] (or: scripts/fuzz.sh list)"
 target=$1
 seconds=${2:-}
 jobs=1
-if (($# >= 4)) && [[ $3 == --jobs ]]; then
-  jobs=$4
-fi
+execs=()
+shift $(($# >= 2 ? 2 : 1))
+while (($#)); do
+  case $1 in
+    --jobs) jobs=$2; shift 2 ;;
+    --execs) execs=(-E "$2"); shift 2 ;;
+    *) die "unknown argument $1" ;;
+  esac
+done
 
 require_dotnet
 cd "$VERITY_ROOT"
@@ -75,7 +82,7 @@ fuzz_one() {
   # AFL_NO_AFFINITY); dotnet is not an AFL binary (AFL_SKIP_BIN_CHECK), and its start takes longer than AFL's default wait.
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     AFL_FORKSRV_INIT_TMOUT=60000 \
-    nice -n 10 afl-fuzz -i "fuzz/corpus/$name" -o "$findings" -x "$dict" -t 2000 -m none -V "$seconds" \
+    nice -n 10 afl-fuzz -i "fuzz/corpus/$name" -o "$findings" -x "$dict" -t 2000 -m none -V "$seconds" "${execs[@]}" \
     -- dotnet "$bin/Verity.Fuzz.dll" afl "$name" >"$findings/afl.log" 2>&1 || true
   local stats="$findings/default/fuzzer_stats"
   if [[ ! -f $stats ]]; then

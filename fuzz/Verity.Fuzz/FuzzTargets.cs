@@ -19,6 +19,9 @@ internal static class FuzzTargets
         ["dsse"] = () => new DsseTarget(),
         ["simple-signing"] = () => new SimpleSigningTarget(),
         ["rekor"] = () => new RekorTarget(),
+        ["cosign-layer"] = () => new CosignLayerTarget(),
+        ["registry-manifest"] = () => new RegistryManifestTarget(),
+        ["auth-challenge"] = () => new AuthChallengeTarget(),
     };
 
     /// <summary>The names, in the order <c>scripts/fuzz.sh all</c> runs them.</summary>
