@@ -22,6 +22,7 @@ internal static class FuzzTargets
         ["cosign-layer"] = () => new CosignLayerTarget(),
         ["registry-manifest"] = () => new RegistryManifestTarget(),
         ["auth-challenge"] = () => new AuthChallengeTarget(),
+        ["registry-secret"] = () => new RegistrySecretTarget(),
     };
 
     /// <summary>The names, in the order <c>scripts/fuzz.sh all</c> runs them.</summary>
