@@ -2,7 +2,7 @@
 # Fuzzes Verity's parsers with AFL++ and SharpFuzz (docs/fuzzing.md). Not part of scripts/test.sh, which runs a short
 # in-process smoke run of every target instead (FuzzSmokeTests).
 #
-# usage: scripts/fuzz.sh TARGET|all SECONDS [--jobs N] [--execs N]     scripts/fuzz.sh list
+# usage: scripts/fuzz.sh TARGET[,TARGET…]|all SECONDS [--jobs N] [--execs N]     scripts/fuzz.sh list
 #   Installs afl++ (Debian) and the sharpfuzz tool (.config/dotnet-tools.json) when missing, builds fuzz/Verity.Fuzz,
 #   instruments Verity's assemblies (and YamlDotNet's) in a copy under artifacts/fuzz/bin, and runs afl-fuzz on each
 #   target for SECONDS, starting from fuzz/corpus/TARGET with the dictionary fuzz/dictionaries/*.dict.
@@ -63,8 +63,10 @@ fi
 if [[ $target == all ]]; then
   selected=("${targets[@]}")
 else
-  [[ " ${targets[*]} " == *" $target "* ]] || die "unknown target $target (targets: ${targets[*]})"
-  selected=("$target")
+  IFS=, read -r -a selected <<<"$target"
+  for name in "${selected[@]}"; do
+    [[ " ${targets[*]} " == *" $name "* ]] || die "unknown target $name (targets: ${targets[*]})"
+  done
 fi
 
 dictionary() { # the dictionary a target names (its "dictionary:" line in list)
