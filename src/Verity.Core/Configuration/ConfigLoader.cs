@@ -66,6 +66,13 @@ public sealed class ConfigLoader
             throw new ConfigurationException(
                 [new ConfigError(source, string.Empty, (int)e.Start.Line, $"not valid YAML: {e.InnerException?.Message ?? e.Message}")]);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these instead of a YamlException on some broken input (an unclosed flow sequence, a key
+            // without its colon; found by fuzzing, docs/fuzzing.md). They carry no position.
+            throw new ConfigurationException([new ConfigError(
+                source, string.Empty, 0, "not valid YAML: the YAML reader stopped at an unexpected token (look for an unclosed \"[\" or \"{\", or a key without \":\")")]);
+        }
 
         if (stream.Documents.Count != 1)
         {

@@ -215,6 +215,13 @@ public sealed class VerificationKey : IEquatable<VerificationKey>
             error = $"the key cannot be read: {e.Message}";
             return false;
         }
+        catch (PlatformNotSupportedException)
+        {
+            // ECDsa.ImportSubjectPublicKeyInfo throws this, not a CryptographicException, for a named curve OpenSSL does
+            // not know (found by fuzzing, docs/fuzzing.md).
+            error = "the ECDSA key is on an unknown curve; P-256, P-384 and P-521 are supported";
+            return false;
+        }
 
         error = null;
         return true;

@@ -28,6 +28,11 @@ internal static class ConnaisseurSecretParser
         {
             throw new FormatException($"secret.yaml is not valid YAML (line {e.Start.Line})");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these instead of a YamlException on some broken input (docs/fuzzing.md).
+            throw new FormatException("secret.yaml is not valid YAML");
+        }
 
         string? username = null, password = null, registry = null;
         foreach (var (keyNode, valueNode) in root.Children)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using Verity.Core.Json;
 
 namespace Verity.Registry.Auth;
 
@@ -19,15 +20,22 @@ internal static class DockerConfigParser
     public static ImmutableArray<RegistryCredentialEntry> Parse(ReadOnlySpan<byte> json)
     {
         JsonDocument document;
+        var options = new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip };
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
+            var reader = new Utf8JsonReader(json, options);
             document = JsonDocument.ParseValue(ref reader);
         }
         catch (JsonException)
         {
             // The exception text could quote the document; say only where it broke.
             throw new FormatException("the Docker config is not valid JSON");
+        }
+
+        if (JsonUnicode.FindInvalidString(json, options) is not null)
+        {
+            document.Dispose();
+            throw new FormatException("the Docker config has a key or value that is not valid Unicode");
         }
 
         using (document)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Verity.Core.Images;
+using Verity.Core.Json;
 
 namespace Verity.Registry.Manifests;
 
@@ -18,21 +19,13 @@ internal static class ManifestParser
         MaxDepth = 32,
     };
 
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
+
     /// <summary>Parses a manifest whose digest has already been verified.</summary>
     /// <exception cref="FormatException">The bytes are not a valid manifest; the message says why.</exception>
     public static RegistryManifest Parse(ReadOnlyMemory<byte> content, Digest digest, string? contentType)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(content, Options);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"it is not valid JSON ({e.Message})", e);
-        }
-
-        using (document)
+        using (var document = ParseDocument(content))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -79,20 +72,41 @@ internal static class ManifestParser
     /// <exception cref="FormatException">The bytes are not a valid index.</exception>
     public static ImmutableArray<Descriptor> ParseIndexManifests(ReadOnlyMemory<byte> content)
     {
+        using var document = ParseDocument(content);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("it is not a JSON object");
+        }
+
+        return DescriptorArray(document.RootElement, "manifests");
+    }
+
+    /// <summary>Parses strict JSON whose strings are all valid Unicode (JsonElement.GetString throws for the others).</summary>
+    /// <exception cref="FormatException">The bytes are not such JSON.</exception>
+    private static JsonDocument ParseDocument(ReadOnlyMemory<byte> content)
+    {
+        JsonDocument document;
         try
         {
-            using var document = JsonDocument.Parse(content, Options);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("it is not a JSON object");
-            }
-
-            return DescriptorArray(document.RootElement, "manifests");
+            document = JsonDocument.Parse(content, Options);
         }
         catch (JsonException e)
         {
             throw new FormatException($"it is not valid JSON ({e.Message})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-member check unescapes member names, and throws this for a lone UTF-16 surrogate.
+            throw new FormatException("it has a member name that is not valid Unicode", e);
+        }
+
+        if (JsonUnicode.FindInvalidString(content.Span, ReaderOptions) is { } offset)
+        {
+            document.Dispose();
+            throw new FormatException($"it has a string at byte {offset} that is not valid Unicode (not UTF-8, or a lone surrogate escape)");
+        }
+
+        return document;
     }
 
     /// <summary>Parses one descriptor object.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Verity.Alerting;
 using Verity.Core.Cluster;
 using Verity.Core.Configuration;
+using Verity.Core.Json;
 using Verity.Logging;
 using Verity.Metrics;
 using Verity.Reports;
@@ -31,6 +32,8 @@ namespace Verity.Admission;
 internal sealed class AdmissionHandler
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 128 };
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 128 };
 
     /// <summary>The longest the owner of a child may take to read before the child is validated instead.</summary>
     private static readonly TimeSpan OwnerLookupTimeout = TimeSpan.FromSeconds(3);
@@ -89,6 +92,14 @@ internal sealed class AdmissionHandler
 
         using (document)
         {
+            // Strings are read all through the decision (uid, kind, images, owners); text that is not Unicode, which no
+            // API server sends, is refused here rather than failing wherever a reader meets it.
+            if (JsonUnicode.FindInvalidString(body.Span, ReaderOptions) is { } offset)
+            {
+                Log.MalformedRequest(_logger, "a string is not valid Unicode");
+                return AdmissionResult.Error(400, $"received invalid json: the string at byte {offset} is not valid Unicode (not UTF-8, or a lone surrogate escape)");
+            }
+
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("request", out var requestElement)

@@ -182,6 +182,22 @@ public sealed class ConfigLoaderTests
         Assert.True(error.Errors[0].Line >= 2);
     }
 
+    // YamlDotNet throws InvalidOperationException here, not a YamlException (found by fuzzing, docs/fuzzing.md).
+    [Fact]
+    public void Parse_UnclosedFlowSequenceBeforeAKey_IsConfigurationError()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse("validators: [\n  {name: x, type: static}\npolicy:\n"));
+        Assert.Equal("not valid YAML: the YAML reader stopped at an unexpected token (look for an unclosed \"[\" or \"{\", or a key without \":\")", Assert.Single(error.Errors).Message);
+    }
+
+    // YamlDotNet throws ArgumentException here, not a YamlException (found by fuzzing, docs/fuzzing.md).
+    [Fact]
+    public void Parse_AliasRightAfterAQuotedScalar_IsConfigurationError()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse("policy:\n  - pattern: \"docker.io/l: \"*:*\"\n"));
+        Assert.Contains("not valid YAML", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_Empty_SaysSo()
     {

@@ -19,6 +19,32 @@ public sealed class VerificationKeyTests
         Assert.Equal("the key contains extraneous characters after its PEM block", error);
     }
 
+    // ECDsa.ImportSubjectPublicKeyInfo threw PlatformNotSupportedException out of TryParse for a curve OpenSSL does not
+    // know (found by fuzzing the configuration loader, docs/fuzzing.md).
+    [Theory]
+    [InlineData("1.2.840.10045.11.1.7")]
+    [InlineData("1.2.840.10045.3.1.99")]
+    [InlineData("1.0.2888.10045.3.1.7")]
+    public void TryParse_EcdsaKeyOnAnUnknownNamedCurve_IsRefused(string curve)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.2.840.10045.2.1");
+                writer.WriteObjectIdentifier(curve);
+            }
+
+            writer.WriteBitString(ecdsa.ExportParameters(false) is var p ? [0x04, .. p.Q.X!, .. p.Q.Y!] : []);
+        }
+
+        Assert.False(VerificationKey.TryParse(PemEncoding.WriteString("PUBLIC KEY", writer.Encode()), out var key, out var error));
+        Assert.Null(key);
+        Assert.Equal("the ECDSA key is on an unknown curve; P-256, P-384 and P-521 are supported", error);
+    }
+
     [Fact]
     public void TryParse_SecondPemBlockAfterTheKey_IsRefused()
     {

@@ -211,4 +211,31 @@ public sealed class RegistryCredentialStoreTests
 
         Assert.DoesNotContain("hunter2", settings.ToString(), StringComparison.Ordinal);
     }
+
+    // JsonElement.GetString and JsonProperty.Name threw InvalidOperationException for keys or values that are not
+    // Unicode (found by fuzzing, docs/fuzzing.md).
+    [Fact]
+    public void FromDockerConfig_InvalidUtf8InARegistryKey_IsFormatError()
+    {
+        byte[] json = [.. """{"auths":{"regi"""u8, 0x8F, .. "stry.example\":{\"username\":\"u\",\"password\":\"p\"}}}"u8];
+
+        var e = Assert.Throws<FormatException>(() => RegistryCredentialStore.FromDockerConfig(json));
+        Assert.Equal("the Docker config has a key or value that is not valid Unicode", e.Message);
+    }
+
+    [Fact]
+    public void FromDockerConfig_LoneSurrogateInAPassword_IsFormatError()
+    {
+        Assert.Throws<FormatException>(() => Docker("""{"auths":{"registry.example":{"username":"u","password":"p\udc00"}}}"""));
+    }
+
+    // YamlDotNet threw InvalidOperationException, not a YamlException (found by fuzzing, docs/fuzzing.md).
+    [Theory]
+    [InlineData("username: [\npassword: p\n")]
+    [InlineData("username: \"u\" *p\n")]
+    public void FromConnaisseurSecret_YamlTheReaderChokesOn_IsFormatError(string yaml)
+    {
+        var e = Assert.Throws<FormatException>(() => RegistryCredentialStore.FromConnaisseurSecret(yaml, "registry.example"));
+        Assert.StartsWith("secret.yaml is not valid YAML", e.Message, StringComparison.Ordinal);
+    }
 }

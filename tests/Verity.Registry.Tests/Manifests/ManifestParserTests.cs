@@ -89,4 +89,23 @@ public sealed class ManifestParserTests
         // Two parsers that pick different duplicates could see two different manifests in one set of signed bytes.
         Assert.Throws<FormatException>(() => Parse("""{"schemaVersion":2,"mediaType":"a","mediaType":"b"}"""));
     }
+
+    // JsonElement.GetString threw InvalidOperationException, not FormatException, for text that is not Unicode in a
+    // manifest a registry chose (found by fuzzing, docs/fuzzing.md).
+    [Fact]
+    public void Parse_InvalidUtf8InConfigMediaType_IsFormatError()
+    {
+        byte[] bytes = [.. """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.em"""u8, 0x80, .. "y\"}}"u8];
+
+        var e = Assert.Throws<FormatException>(() => ManifestParser.Parse(bytes, Digest.Compute(bytes), null));
+        Assert.Contains("not valid Unicode", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"manifests":[{"mediaType":"\ud800","digest":"x","size":1}]}""")]
+    [InlineData("""{"\udc00":1,"\udc00":2}""")]
+    public void ParseIndexManifests_LoneSurrogateEscape_IsFormatError(string json)
+    {
+        Assert.Throws<FormatException>(() => ManifestParser.ParseIndexManifests(Encoding.UTF8.GetBytes(json)));
+    }
 }

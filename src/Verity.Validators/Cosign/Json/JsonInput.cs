@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Verity.Core.Json;
 
 namespace Verity.Validators.Cosign.Json;
 
@@ -22,18 +23,40 @@ internal static class JsonInput
         MaxDepth = 32,
     };
 
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 32,
+    };
+
     /// <summary>Parses a JSON document; the caller disposes it.</summary>
-    /// <exception cref="FormatException">The bytes are not one strict JSON document.</exception>
+    /// <exception cref="FormatException">The bytes are not one strict JSON document, or a string or member name in it
+    /// is not valid Unicode (which <see cref="JsonElement.GetString"/> would throw <see cref="InvalidOperationException"/> for).</exception>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string what)
     {
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(utf8, Options);
+            document = JsonDocument.Parse(utf8, Options);
         }
         catch (JsonException e)
         {
             throw new FormatException($"{what} is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-member check unescapes member names, and throws this for a lone UTF-16 surrogate.
+            throw new FormatException($"{what} has a member name that is not valid Unicode", e);
+        }
+
+        if (JsonUnicode.FindInvalidString(utf8.Span, ReaderOptions) is { } offset)
+        {
+            document.Dispose();
+            throw new FormatException($"{what} has a string at byte {offset} that is not valid Unicode (not UTF-8, or a lone surrogate escape)");
+        }
+
+        return document;
     }
 
     /// <summary>Requires <paramref name="element"/> to be an object.</summary>

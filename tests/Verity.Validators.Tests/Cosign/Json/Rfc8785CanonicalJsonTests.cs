@@ -101,5 +101,22 @@ public sealed class Rfc8785CanonicalJsonTests
         Assert.Throws<FormatException>(() => Canonical("""{"a":1,"a":2}"""));
     }
 
+    // A lone surrogate escape is valid JSON text but no string (found by fuzzing, docs/fuzzing.md).
+    [Theory]
+    [InlineData("\"\\u2028\\ud830.5\"")]
+    [InlineData("{\"\\udc00\":1}")]
+    [InlineData("{\"\\ud800\":1,\"\\ud800\":2}")]
+    public void Canonicalize_LoneSurrogateEscape_IsFormatError(string json)
+    {
+        var error = Assert.Throws<FormatException>(() => Rfc8785CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(json)));
+        Assert.Contains("not valid Unicode", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Canonicalize_InvalidUtf8_IsFormatError()
+    {
+        Assert.Throws<FormatException>(() => Rfc8785CanonicalJson.Canonicalize(new byte[] { (byte)'"', 0xC3, (byte)'"' }));
+    }
+
     private static string Canonical(string json) => Encoding.UTF8.GetString(Rfc8785CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(json)));
 }

@@ -81,6 +81,18 @@ public sealed class SigstoreBundleReaderTests : IDisposable
         Assert.Contains("exactly one of messageSignature and dsseEnvelope", Error(bundle), StringComparison.Ordinal);
     }
 
+    // Found by fuzzing (docs/fuzzing.md): JsonElement.GetString threw InvalidOperationException out of TryRead.
+    [Fact]
+    public void Read_InvalidUtf8InCertificate_IsRefused()
+    {
+        var bytes = Bytes(Bundle());
+        var rawBytes = System.Text.Encoding.UTF8.GetBytes("\"rawBytes\":\"");
+        bytes[bytes.AsSpan().IndexOf(rawBytes) + rawBytes.Length + 10] = 0xFF;
+
+        Assert.False(SigstoreBundleReader.TryRead(new SigstoreBundleBlob(bytes), "bundle 1", CosignLimits.Default, out _, out var error));
+        Assert.Contains("not valid Unicode", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Read_ArtifactNotMatchingMessageDigest_IsRefused()
     {

@@ -33,4 +33,21 @@ public sealed class SimpleSigningPayloadTests
         Assert.False(SimpleSigningPayload.TryParse(Encoding.UTF8.GetBytes(json.Replace("\"D\"", $"\"{Digest}\"", StringComparison.Ordinal)), out _, out var error));
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
+
+    // Text that is not Unicode made JsonElement.GetString throw InvalidOperationException out of TryParse (found by fuzzing, docs/fuzzing.md).
+    [Fact]
+    public void TryParse_InvalidUtf8MemberName_IsRefused()
+    {
+        byte[] json = [.. "{\"critical\":{\"iden"u8, 0xFF, .. "tity\":{}}}"u8];
+
+        Assert.False(SimpleSigningPayload.TryParse(json, out _, out var error));
+        Assert.Contains("not valid Unicode", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_DuplicateLoneSurrogateMemberNames_AreRefused()
+    {
+        Assert.False(SimpleSigningPayload.TryParse("{\"\\ud800\":1,\"\\ud800\":2}"u8.ToArray(), out _, out var error));
+        Assert.Contains("not valid Unicode", error, StringComparison.Ordinal);
+    }
 }
