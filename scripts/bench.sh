@@ -44,7 +44,8 @@ cd "$root"
 dotnet build src/Verity -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build bench/Verity.LoadTest -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build bench/Verity.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-dotnet publish src/Verity -c Release -r linux-x64 --self-contained false -o "$out/r2r" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+# What the image ships: self-contained, one composite ReadyToRun image of Verity, its packages and the runtime.
+dotnet publish src/Verity -c Release -r linux-x64 --self-contained true -o "$out/r2r" -nologo -v quiet -clp:ErrorsOnly >/dev/null
 jit=(dotnet "$root/src/Verity/bin/Release/net10.0/verity.dll")
 r2r="$out/r2r/verity"
 loadtest=(dotnet "$root/bench/Verity.LoadTest/bin/Release/net10.0/Verity.LoadTest.dll")

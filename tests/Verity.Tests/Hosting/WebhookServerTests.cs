@@ -98,6 +98,34 @@ public sealed class WebhookServerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Mutate_ChunkedBodyWithoutContentLength_IsAccepted()
+    {
+        await using var server = await WebhookServer.StartAsync(Config);
+        using var body = new MemoryStream(Encoding.UTF8.GetBytes(AdmissionRequests.Pod("busybox").ToJsonString()));
+        using var content = new StreamContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mutate") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await server.Client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"uid\"", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/json", true)]
+    [InlineData("Application/JSON; charset=utf-8", true)]
+    [InlineData(" application/json ;charset=utf-8", true)]
+    [InlineData("application/json-patch+json", false)]
+    [InlineData("text/plain; application/json", false)]
+    [InlineData("", false)]
+    public void IsJson_MediaTypeBeforeParameters(string contentType, bool json)
+    {
+        Assert.Equal(json, WebhookHost.IsJson(contentType));
+    }
+
     [Theory]
     [InlineData("{")]
     [InlineData("{}")]
