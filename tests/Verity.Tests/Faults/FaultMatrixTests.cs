@@ -95,29 +95,13 @@ public sealed class FaultMatrixTests : IDisposable
         }
 
         var host = fault == "refused" ? $"127.0.0.1:{ClosedPort()}" : registry.Registry;
+        if (SharedFault(fault, "/manifests/", NotationPush.OciManifest) is { } shared)
+        {
+            registry.AddFault(shared);
+        }
+
         switch (fault)
         {
-            case "stall":
-                registry.AddFault(RegistryFaults.Stall());
-                break;
-            case "drip":
-                registry.AddFault(RegistryFaults.Drip(TimeSpan.FromMilliseconds(200), "/manifests/"));
-                break;
-            case "5xx":
-                registry.AddFault(RegistryFaults.Status(503, int.MaxValue));
-                break;
-            case "429 with a long Retry-After":
-                registry.AddFault(RegistryFaults.Status(429, int.MaxValue, retryAfter: "3600"));
-                break;
-            case "429 with a short Retry-After, once":
-                registry.AddFault(RegistryFaults.Status(429, 1, retryAfter: "1"));
-                break;
-            case "oversized manifest":
-                registry.AddFault(RegistryFaults.OversizedBody(64L << 20, declareLength: false));
-                break;
-            case "garbage manifest":
-                registry.AddFault(RegistryFaults.Garbage("/manifests/"));
-                break;
             case "content that is not the digest the registry names":
                 // A well-formed manifest of another image, under the signed image's digest.
                 var other = Encoding.UTF8.GetBytes(
@@ -155,29 +139,13 @@ public sealed class FaultMatrixTests : IDisposable
         elsewhere.PutAll(gun, files);
 
         var url = fault == "refused" ? new Uri($"https://127.0.0.1:{ClosedPort()}") : notary.BaseUri;
+        if (SharedFault(fault, "/_trust/", "application/json") is { } shared)
+        {
+            notary.AddFault(shared);
+        }
+
         switch (fault)
         {
-            case "stall":
-                notary.AddFault(RegistryFaults.Stall());
-                break;
-            case "drip":
-                notary.AddFault(RegistryFaults.Drip(TimeSpan.FromMilliseconds(200), "/_trust/"));
-                break;
-            case "5xx":
-                notary.AddFault(RegistryFaults.Status(503, int.MaxValue));
-                break;
-            case "429 with a long Retry-After":
-                notary.AddFault(RegistryFaults.Status(429, int.MaxValue, retryAfter: "3600"));
-                break;
-            case "429 with a short Retry-After, once":
-                notary.AddFault(RegistryFaults.Status(429, 1, retryAfter: "1"));
-                break;
-            case "oversized trust data":
-                notary.AddFault(RegistryFaults.OversizedBody(64L << 20, declareLength: false, pathContains: "/_trust/"));
-                break;
-            case "garbage trust data":
-                notary.AddFault(RegistryFaults.Garbage("/_trust/", "application/json"));
-                break;
             case "trust data that is not what the snapshot lists":
                 // targets.json with one byte more: signed content the snapshot's hashes do not describe.
                 notary.Put(gun, "targets", [.. files["targets"], (byte)' ']);
@@ -194,6 +162,22 @@ public sealed class FaultMatrixTests : IDisposable
         await AssertFaultHandledAsync(server, image, cause, url.Port,
             admitted: fault == "429 with a short Retry-After, once" ? $"{Testbed.Current["TESTBED_IMAGE"]}@{Testbed.Current["TESTBED_DIGEST_SIGNED"]}" : null);
     }
+
+    /// <summary>
+    /// The faults both servers get alike, on requests whose path contains <paramref name="path"/> (bodies of
+    /// <paramref name="contentType"/>); null for the cases each test stages itself.
+    /// </summary>
+    private static IRegistryFault? SharedFault(string fault, string path, string contentType) => fault switch
+    {
+        "stall" => RegistryFaults.Stall(),
+        "drip" => RegistryFaults.Drip(TimeSpan.FromMilliseconds(200), path),
+        "5xx" => RegistryFaults.Status(503, int.MaxValue),
+        "429 with a long Retry-After" => RegistryFaults.Status(429, int.MaxValue, retryAfter: "3600"),
+        "429 with a short Retry-After, once" => RegistryFaults.Status(429, 1, retryAfter: "1"),
+        _ when fault.StartsWith("oversized ", StringComparison.Ordinal) => RegistryFaults.OversizedBody(64L << 20, declareLength: false, pathContains: path),
+        _ when fault.StartsWith("garbage ", StringComparison.Ordinal) => RegistryFaults.Garbage(path, contentType),
+        _ => null,
+    };
 
     /// <summary>
     /// Reviews <paramref name="image"/> three times: each answer is a denial naming the image and
