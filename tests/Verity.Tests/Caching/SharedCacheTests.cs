@@ -22,24 +22,7 @@ public sealed class SharedCacheTests
     private const string Alice = "securesystemsengineering/alice-image:test";
     private const string AlicePinned = "docker.io/securesystemsengineering/alice-image@" + MockValidator.AliceDigest;
 
-    private const string Config = """
-        validators:
-          - name: mock
-            type: static
-            approve: false
-          - name: deny
-            type: static
-            approve: false
-        policy:
-          - pattern: "*:*"
-            validator: mock
-          - pattern: "my.reg/deny-me:*"
-            validator: deny
-        features:
-          cache:
-            expirySeconds: 300
-            cacheErrors: true
-        """;
+    private static readonly string Config = MockConfig.WithFeatures("  cache:\n    expirySeconds: 300\n    cacheErrors: true");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -51,8 +34,8 @@ public sealed class SharedCacheTests
         CaFile = redis.CaFile,
     };
 
-    private static AdmissionFixture Replica(RedisOptions redis, string config = Config) =>
-        new(config, configure: s => s.AddVeritySharedCache(redis));
+    private static AdmissionFixture Replica(RedisOptions redis, string? config = null) =>
+        new(config ?? Config, configure: s => s.AddVeritySharedCache(redis));
 
     private static async Task<JsonNode> Decide(AdmissionFixture fixture, JsonNode review)
     {
