@@ -44,17 +44,17 @@ public sealed class ExecutableTests : IDisposable
         using var ready = await client.GetAsync("/ready", Ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
-        async Task<JsonNode> Review(string fixture)
+        async Task<JsonNode> Review(string image)
         {
-            var body = await File.ReadAllTextAsync(SharedFixtures.Connaisseur("admission_requests", fixture), Ct);
+            var body = PodReview(image);
             using var response = await client.PostAsync("/mutate", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["response"]!;
         }
 
-        var allowed = await Review("18_allow_me_pod.json");
+        var allowed = await Review("my.reg/allow-me:1");
         Assert.True(allowed["allowed"]!.GetValue<bool>());
-        var denied = await Review("17_deny_me_pod.json");
+        var denied = await Review("my.reg/deny-me@sha256:91ac9b26df583762234c1cdb2fc930364754ccc59bc752a2bfe298d2ea68f9ff");
         Assert.False(denied["allowed"]!.GetValue<bool>());
         Assert.Contains("image \"my.reg/deny-me@sha256:91ac9b26df583762234c1cdb2fc930364754ccc59bc752a2bfe298d2ea68f9ff\" denied: static deny", denied["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
@@ -72,6 +72,28 @@ public sealed class ExecutableTests : IDisposable
         Assert.Contains("static deny", deny["Reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.NotNull(deny["User"]);
     }
+
+    /// <summary>An AdmissionReview for a Pod in namespace <c>test-connaisseur</c> running <paramref name="image"/>.</summary>
+    private static string PodReview(string image) => new JsonObject
+    {
+        ["apiVersion"] = "admission.k8s.io/v1",
+        ["kind"] = "AdmissionReview",
+        ["request"] = new JsonObject
+        {
+            ["uid"] = Guid.NewGuid().ToString(),
+            ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" },
+            ["operation"] = "CREATE",
+            ["namespace"] = "test-connaisseur",
+            ["userInfo"] = new JsonObject { ["username"] = "alice" },
+            ["object"] = new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Pod",
+                ["metadata"] = new JsonObject { ["name"] = "p", ["namespace"] = "test-connaisseur" },
+                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = image }) },
+            },
+        },
+    }.ToJsonString();
 
     [Fact]
     public async Task Serve_WithCertificateFiles_PresentsThatCertificate()

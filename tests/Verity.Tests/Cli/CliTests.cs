@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Verity.Testing;
+using Verity.Tests.Admission;
 using static Verity.Tests.Cli.CliRun;
 
 namespace Verity.Tests.Cli;
@@ -35,17 +35,30 @@ public sealed class CliTests : IDisposable
         return path;
     }
 
+    public static TheoryData<string, bool> Requests => new()
+    {
+        { "deny-me job", false },
+        { "allow-me job", true },
+        { "allow-me pod", true },
+        { "role", true },
+        { "broken request", false },
+    };
+
     [Theory]
-    [InlineData("14_deny_me_job", false)]
-    [InlineData("15_allow_me_job", true)]
-    [InlineData("18_allow_me_pod", true)]
-    [InlineData("11_role", true)]
-    [InlineData("21_broken_admission_request", false)]
-    public async Task Review_Fixture_PrintsAdmissionReviewAndExits0(string name, bool allowed)
+    [MemberData(nameof(Requests))]
+    public async Task Review_Request_PrintsAdmissionReviewAndExits0(string name, bool allowed)
     {
         var config = Write("config.yaml", StaticConfig);
+        var request = name switch
+        {
+            "deny-me job" => Job("my.reg/deny-me:1"),
+            "allow-me job" => Job("my.reg/allow-me:1"),
+            "allow-me pod" => AdmissionRequests.Pod("my.reg/allow-me@sha256:91ac9b26df583762234c1cdb2fc930364754ccc59bc752a2bfe298d2ea68f9ff"),
+            "role" => AdmissionRequests.Review("Role", "rbac.authorization.k8s.io", "v1", new JsonObject { ["kind"] = "Role", ["metadata"] = new JsonObject { ["name"] = "r" } }),
+            _ => new JsonObject { ["kind"] = "AdmissionReview", ["apiVersion"] = "admission.k8s.io/v1", ["request"] = new JsonObject { ["operation"] = "CREATE" } },
+        };
 
-        var (code, output, error) = await Run("review", "--config", config, SharedFixtures.Connaisseur("admission_requests", name + ".json"));
+        var (code, output, error) = await Run("review", "--config", config, Write("request.json", request.ToJsonString()));
 
         Assert.True(code == 0, error);
         var review = JsonNode.Parse(output)!;
@@ -58,7 +71,7 @@ public sealed class CliTests : IDisposable
     {
         var config = Write("config.yaml", StaticConfig);
 
-        var (code, output, error) = await Run("review", "--config", config, SharedFixtures.Connaisseur("admission_requests", "25_null_request.json"));
+        var (code, output, error) = await Run("review", "--config", config, Write("request.json", "null\n"));
 
         Assert.Equal(1, code);
         Assert.Empty(output);
@@ -70,13 +83,21 @@ public sealed class CliTests : IDisposable
     {
         var config = Write("config.yaml", "validators:\n  - name: a\n    type: stati\n  - name: ok\n    type: static\n    approve: true\npolicy:\n  - pattern: x\n    validator: b\n");
 
-        var (code, _, error) = await Run("review", "--config", config, SharedFixtures.Connaisseur("admission_requests", "15_allow_me_job.json"));
+        var (code, _, error) = await Run("review", "--config", config, Write("request.json", Job("my.reg/allow-me:1").ToJsonString()));
 
         Assert.Equal(2, code);
         var lines = error.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.StartsWith($"verity: configuration error: {config}:3: validators[0].type: unsupported validator type \"stati\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("policy[0].validator: the rule names validator \"b\"", StringComparison.Ordinal));
     }
+
+    private static JsonObject Job(string image) => AdmissionRequests.Review("Job", "batch", "v1", new JsonObject
+    {
+        ["apiVersion"] = "batch/v1",
+        ["kind"] = "Job",
+        ["metadata"] = new JsonObject { ["name"] = "j", ["namespace"] = "ns" },
+        ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = AdmissionRequests.Containers(image) } } },
+    });
 
     [Fact]
     public async Task Review_MissingRequestFile_Exits2()

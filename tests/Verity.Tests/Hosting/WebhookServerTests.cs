@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Verity.Hosting;
 using Verity.Tests.Admission;
-using Verity.Testing;
 
 namespace Verity.Tests.Hosting;
 
@@ -34,7 +33,9 @@ public sealed class WebhookServerTests
     public async Task Mutate_OverHttps_AdmitsAndPatchesSignedDeployment()
     {
         await using var server = await WebhookServer.StartAsync(Config);
-        var body = await File.ReadAllTextAsync(SharedFixtures.Connaisseur("admission_requests", "01_deployment.json"), Ct);
+        var request = AdmissionRequests.Deployment("securesystemsengineering/alice-image:test");
+        request["request"]!["uid"] = "3a3a7b38-5512-4a85-94bb-3562269e0a6a";
+        var body = request.ToJsonString();
 
         using var response = await server.Client.PostAsync("/mutate", Json(body), Ct);
 
