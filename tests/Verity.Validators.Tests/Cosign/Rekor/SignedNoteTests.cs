@@ -7,7 +7,10 @@ using Verity.Validators.Cosign.TrustedRoot;
 
 namespace Verity.Validators.Tests.Cosign.Rekor;
 
-/// <summary>The signed note and checkpoint formats (transparency-dev formats, log/README.md).</summary>
+/// <summary>
+/// The signed note and checkpoint formats (C2SP signed-note, tlog-checkpoint), and finding the log's own signature among
+/// witness cosignatures (C2SP tlog-cosignature) and other signers' lines, on the Rekor v1 and v2 paths.
+/// </summary>
 public sealed class SignedNoteTests
 {
     private const string LogName = "log.verity.test";
