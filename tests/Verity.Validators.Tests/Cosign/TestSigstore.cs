@@ -43,6 +43,9 @@ internal sealed class TestSigstore : IDisposable
 
     public ECDsa RekorKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
+    /// <summary>The CT log key's SubjectPublicKeyInfo, for trusted roots written as JSON.</summary>
+    public byte[] CtLogSpki => _ctKey.ExportSubjectPublicKeyInfo();
+
     public string RekorOrigin => "rekor.verity.test - 42";
 
     public TrustedMaterial Material => new(

@@ -50,6 +50,13 @@ internal sealed record Checkpoint(string Origin, ulong Size, ReadOnlyMemory<byte
             return false;
         }
 
+        if (Array.IndexOf(lines, string.Empty, 3) >= 0)
+        {
+            // C2SP tlog-checkpoint, "Note text": extension lines, if any, must be non-empty.
+            error = "the checkpoint has an empty extension line";
+            return false;
+        }
+
         checkpoint = new Checkpoint(lines[0], size, root, [.. lines[3..]]);
         error = null;
         return true;

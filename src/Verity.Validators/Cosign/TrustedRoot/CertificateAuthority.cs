@@ -32,6 +32,9 @@ internal sealed class CertificateAuthority
     /// <summary>The authority's URL, for messages.</summary>
     public string? Uri { get; }
 
+    /// <summary>Who runs the authority (trusted root v0.2 <c>operator</c>, a scheme-less URI such as <c>sigstore.dev</c>), or null.</summary>
+    public string? Operator { get; init; }
+
     /// <summary>
     /// Checks that <paramref name="leaf"/> chains to this authority with code-signing usage at
     /// <paramref name="at"/>, and that the authority was valid then.

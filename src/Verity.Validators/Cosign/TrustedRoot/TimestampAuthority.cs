@@ -34,6 +34,9 @@ internal sealed class TimestampAuthority
     /// <summary>The authority's URL, for messages.</summary>
     public string? Uri { get; }
 
+    /// <summary>Who runs the authority (trusted root v0.2 <c>operator</c>, a scheme-less URI such as <c>sigstore.dev</c>), or null.</summary>
+    public string? Operator { get; init; }
+
     /// <summary>Every certificate of this authority that may be needed to find and chain a token's signer.</summary>
     public IEnumerable<X509Certificate2> Candidates()
     {

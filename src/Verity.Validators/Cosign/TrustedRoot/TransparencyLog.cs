@@ -22,6 +22,16 @@ internal sealed record TransparencyLog
     /// <c>PKIX_ECDSA_P256_SHA_256</c>), or null for a key given as a bare PEM.</summary>
     public string? KeyDetails { get; init; }
 
+    /// <summary>
+    /// The key ID of the log's checkpoint signatures as the trusted root gives it (v0.2 <c>checkpointKeyId.keyId</c>: 4 bytes, or a
+    /// 32-byte hash whose first 4 bytes are the key ID), or empty to compute it from the key. It only picks the log's signature line
+    /// out of a checkpoint's; the signature must still verify with <see cref="Key"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte> CheckpointKeyId { get; init; }
+
+    /// <summary>Who runs the log (v0.2 <c>operator</c>, a scheme-less URI such as <c>sigstore.dev</c>), or null.</summary>
+    public string? Operator { get; init; }
+
     /// <summary>When the key may sign.</summary>
     public ValidityPeriod Validity { get; init; }
 

@@ -22,11 +22,18 @@ namespace Verity.Validators.Cosign.TrustedRoot;
 /// <c>keyDetails</c> too). A log whose key cannot be used (an unsupported algorithm such as ML-DSA, a key that does not
 /// match its details, a tree hash other than SHA2_256) is kept as <see cref="TransparencyLog.Unusable"/>: only the
 /// entries and SCTs of that log are unverifiable, never the whole root. Unknown fields are ignored. Media types
-/// <c>application/vnd.dev.sigstore.trustedroot+json;version=0.1</c> and <c>application/vnd.dev.sigstore.trustedroot.v0.2+json</c>.
+/// <c>application/vnd.dev.sigstore.trustedroot+json;version=0.1</c>, <c>application/vnd.dev.sigstore.trustedroot.v0.1+json</c> and
+/// <c>application/vnd.dev.sigstore.trustedroot.v0.2+json</c>.
+/// <para>Version 0.2 adds, per <c>sigstore_trustroot.proto</c>, a log's <c>checkpointKeyId</c> (a <c>LogId</c>: the key ID of its
+/// checkpoint signatures, 4 bytes, or a 32-byte hash whose first 4 bytes are the key ID, as Rekor v2 roots set it equal to
+/// <c>logId</c>) and an <c>operator</c> (a scheme-less URI such as <c>sigstore.dev</c>) on logs, certificate authorities and timestamp
+/// authorities. A malformed value refuses the root, naming the field; null or empty is "not set", as in protobuf JSON. The
+/// specification supports them only from 0.2 on, so a 0.1 root's are not read.</para>
 /// </remarks>
 internal static class TrustedRootReader
 {
     private const string MediaType01 = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
+    private const string MediaType01New = "application/vnd.dev.sigstore.trustedroot.v0.1+json";
     private const string MediaType02 = "application/vnd.dev.sigstore.trustedroot.v0.2+json";
 
     /// <summary>Reads a document.</summary>
@@ -40,16 +47,17 @@ internal static class TrustedRootReader
         using var document = JsonInput.Parse(json, "the trusted root");
         var root = JsonInput.RequireObject(document.RootElement, "trustedRoot");
         var mediaType = JsonInput.String(root, "mediaType", "trustedRoot");
-        if (mediaType is not (MediaType01 or MediaType02))
+        if (mediaType is not (MediaType01 or MediaType01New or MediaType02))
         {
-            throw new FormatException($"trustedRoot.mediaType \"{mediaType}\" is not supported (expected \"{MediaType01}\" or \"{MediaType02}\")");
+            throw new FormatException($"trustedRoot.mediaType \"{mediaType}\" is not supported (expected \"{MediaType02}\", \"{MediaType01New}\" or \"{MediaType01}\")");
         }
 
+        bool v02 = mediaType == MediaType02;
         return new TrustedMaterial(
-            ReadEach(root, "certificateAuthorities", ReadCertificateAuthority),
-            ReadEach(root, "tlogs", ReadLog),
-            ReadEach(root, "ctlogs", ReadLog),
-            ReadEach(root, "timestampAuthorities", ReadTimestampAuthority));
+            ReadEach(root, "certificateAuthorities", (e, path) => ReadCertificateAuthority(e, path, v02)),
+            ReadEach(root, "tlogs", (e, path) => ReadLog(e, path, v02)),
+            ReadEach(root, "ctlogs", (e, path) => ReadLog(e, path, v02)),
+            ReadEach(root, "timestampAuthorities", (e, path) => ReadTimestampAuthority(e, path, v02)));
     }
 
     private static ImmutableArray<T> ReadEach<T>(JsonElement root, string name, Func<JsonElement, string, T> read)
@@ -65,7 +73,7 @@ internal static class TrustedRootReader
         return items.ToImmutable();
     }
 
-    private static TransparencyLog ReadLog(JsonElement log, string path)
+    private static TransparencyLog ReadLog(JsonElement log, string path, bool v02)
     {
         var hash = JsonInput.String(log, "hashAlgorithm", path);
         var publicKey = JsonInput.Object(log, "publicKey", path);
@@ -96,7 +104,41 @@ internal static class TrustedRootReader
             KeyDetails = details,
             Validity = ReadValidity(validFor, path + ".publicKey.validFor"),
             BaseUrl = JsonInput.OptionalString(log, "baseUrl", path),
+            CheckpointKeyId = v02 ? ReadCheckpointKeyId(log, path) : ReadOnlyMemory<byte>.Empty,
+            Operator = v02 ? ReadOperator(log, path) : null,
         };
+    }
+
+    /// <summary>A v0.2 log's <c>checkpointKeyId.keyId</c>: 4 bytes (a C2SP key ID) or 32 (the hash it is cut from); empty when not set.</summary>
+    private static ReadOnlyMemory<byte> ReadCheckpointKeyId(JsonElement log, string path)
+    {
+        if (!JsonInput.TryObject(log, "checkpointKeyId", path, out var checkpointKeyId))
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var keyId = JsonInput.Base64(checkpointKeyId, "keyId", path + ".checkpointKeyId");
+        return keyId.Length is 4 or 32
+            ? keyId
+            : throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                $"{path}.checkpointKeyId.keyId has {keyId.Length} bytes (expected a 4-byte key ID, or the 32-byte hash whose first 4 bytes are the key ID)"));
+    }
+
+    /// <summary>A v0.2 <c>operator</c>: a scheme-less URI (<c>sigstore.dev</c>); null when not set.</summary>
+    private static string? ReadOperator(JsonElement parent, string path)
+    {
+        var value = JsonInput.OptionalString(parent, "operator", path);
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        bool valid = !value.Contains("://", StringComparison.Ordinal)
+            && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+            && Uri.TryCreate("https://" + value, UriKind.Absolute, out var uri)
+            && uri.Host.Length > 0
+            && string.IsNullOrEmpty(uri.UserInfo);
+        return valid ? value : throw new FormatException($"{path}.operator \"{value}\" is not a scheme-less URI such as \"sigstore.dev\"");
     }
 
     /// <summary>A log key as its <c>keyDetails</c> (protobuf-specs <c>PublicKeyDetails</c>) say it is encoded.</summary>
@@ -174,17 +216,20 @@ internal static class TrustedRootReader
         return true;
     }
 
-    private static CertificateAuthority ReadCertificateAuthority(JsonElement authority, string path)
+    private static CertificateAuthority ReadCertificateAuthority(JsonElement authority, string path, bool v02)
     {
         var chain = ReadChain(authority, path);
         return new CertificateAuthority(
             chain[^1],
             chain[..^1],
             JsonInput.TryObject(authority, "validFor", path, out var validFor) ? ReadValidity(validFor, path + ".validFor") : ValidityPeriod.Unbounded,
-            JsonInput.OptionalString(authority, "uri", path));
+            JsonInput.OptionalString(authority, "uri", path))
+        {
+            Operator = v02 ? ReadOperator(authority, path) : null,
+        };
     }
 
-    private static TimestampAuthority ReadTimestampAuthority(JsonElement authority, string path)
+    private static TimestampAuthority ReadTimestampAuthority(JsonElement authority, string path, bool v02)
     {
         var chain = ReadChain(authority, path);
         X509Certificate2? leaf = null;
@@ -200,7 +245,10 @@ internal static class TrustedRootReader
             intermediates,
             leaf,
             JsonInput.TryObject(authority, "validFor", path, out var validFor) ? ReadValidity(validFor, path + ".validFor") : ValidityPeriod.Unbounded,
-            JsonInput.OptionalString(authority, "uri", path));
+            JsonInput.OptionalString(authority, "uri", path))
+        {
+            Operator = v02 ? ReadOperator(authority, path) : null,
+        };
     }
 
     private static ImmutableArray<X509Certificate2> ReadChain(JsonElement authority, string path)

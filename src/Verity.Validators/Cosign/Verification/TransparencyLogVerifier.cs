@@ -20,8 +20,8 @@ namespace Verity.Validators.Cosign.Verification;
 /// <item>it has an inclusion promise or an inclusion proof, and each one it has verifies:
 /// the promise (signed entry timestamp) is the log key's ECDSA/SHA-256 signature over the RFC 8785 canonical
 /// JSON of <c>{body, integratedTime, logIndex, logID}</c> (cosign <c>VerifySET</c>), made while the key was valid;
-/// the proof's checkpoint is a signed note by the log key (key hint = first 4 bytes of the log ID) whose size and
-/// root hash equal the proof's, and the RFC 6962 audit path leads from the leaf hash of the canonicalized body to
+/// the proof's checkpoint is a signed note by the log key (signer name = the host that starts the origin, key ID = first 4
+/// bytes of the log ID; other signers' lines, such as witness cosignatures, are ignored) whose size and root hash equal the proof's, and the RFC 6962 audit path leads from the leaf hash of the canonicalized body to
 /// that root;</item>
 /// <item>its body is of the declared kind and version and logs this signature: the same signature bytes, the same
 /// certificate (DER) or public key (SPKI), and the SHA-256 of the same artifact or DSSE payload.</item>
@@ -120,7 +120,8 @@ internal static class TransparencyLogVerifier
     /// <summary>
     /// A Rekor v2 entry: only an inclusion proof (no promise, no integration time: the time comes from an RFC 3161
     /// timestamp), whose checkpoint must name the log by the host of its base URL as origin and be signed by the log's key
-    /// under that name (C2SP signed note, <see cref="SignedNote.IsSignedByV2"/>).
+    /// under that name, with the trusted root's <c>checkpointKeyId</c> or the key ID computed from the key (C2SP signed note,
+    /// <see cref="SignedNote.IsSignedByV2"/>); witnesses' cosignatures and other signers' lines are ignored.
     /// </summary>
     private static LogEntryCheck VerifyV2(TransparencyLogEntry entry, SignedEntity entity, ReadOnlyMemory<byte> verifierDer, bool verifierIsCertificate, TransparencyLog log)
     {
@@ -145,9 +146,9 @@ internal static class TransparencyLogVerifier
             return LogEntryCheck.Failed(entry, $"its checkpoint cannot be read: {noteError}");
         }
 
-        if (!note.IsSignedByV2(log, origin))
+        if (!note.IsSignedByV2(log, origin, out var signatureProblem))
         {
-            return LogEntryCheck.Failed(entry, $"its checkpoint is not signed by the key of {log} under the name {origin}");
+            return LogEntryCheck.Failed(entry, $"its checkpoint is not signed by the key of {log} under the name {origin}: {signatureProblem}");
         }
 
         if (!Checkpoint.TryParse(note.Text, out var checkpoint, out var checkpointError))
@@ -200,9 +201,9 @@ internal static class TransparencyLogVerifier
             return false;
         }
 
-        if (!note.IsSignedBy(log))
+        if (!note.IsSignedBy(log, out var signatureProblem))
         {
-            error = $"its checkpoint is not signed by the key of {log}";
+            error = $"its checkpoint is not signed by the key of {log}: {signatureProblem}";
             return false;
         }
 
