@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Verity.Core.Images;
 using Verity.Core.Trust;
 using Verity.Testing;
@@ -90,6 +91,28 @@ public sealed class LegacyAttestationTagTests : IAsyncLifetime
         var outcome = await Validator().ValidateAsync(Ref("app"), Alice, Ct);
 
         Assert.Equal("no signature by trust root \"alice\": attestation layer 1: the signature does not verify with the key of trust root \"alice\"", Outcome.Denied(outcome));
+    }
+
+    [Theory]
+    [InlineData("0.0.1")]
+    [InlineData("0.0.2")]
+    public async Task AttTag_KeylessWithIntotoEntry_TrustedThroughTheRegistry(string intotoVersion)
+    {
+        // cosign attest, keyless: the certificate, chain and a Rekor bundle whose entry is of kind intoto, found by discovery and
+        // verified end to end (chain, SCT, identity, promise over the intoto body, the body bound to the envelope and certificate).
+        const string workflow = "https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main";
+        using var sigstore = new TestSigstore();
+        var image = Digest.Parse(_registry.PutImage(Repo, "layer", "app"));
+        PushAttestations(image, sigstore.KeylessAttestationLayer(image, workflow, "https://sigstore.dev/cosign/sign/v1", intotoVersion));
+        var acme = new KeylessTrustRoot("acme", new KeylessIdentity { Issuer = TestSigstore.GitHubIssuer, Subject = workflow });
+        var fork = new KeylessTrustRoot("fork", new KeylessIdentity { Issuer = TestSigstore.GitHubIssuer, Subject = workflow.Replace("acme", "fork", StringComparison.Ordinal) });
+        var validator = _host.Validator(CosignTestHost.Definition(_pki.CaCertificate, acme, fork), sigstore.Material, new FakeTimeProvider(TestSigstore.Epoch));
+
+        var trusted = await validator.ValidateAsync(Ref("app"), new CosignRuleOptions { TrustRoot = "acme" }, Ct);
+        var otherIdentity = await validator.ValidateAsync(Ref("app"), new CosignRuleOptions { TrustRoot = "fork" }, Ct);
+
+        Assert.Equal(image.ToString(), Outcome.Trusted(trusted));
+        Assert.Contains("attestation layer 1: the certificate identity", Outcome.Denied(otherIdentity), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,12 +23,17 @@ internal sealed class TestSigstore : IDisposable
 {
     public const string GitHubIssuer = "https://token.actions.githubusercontent.com";
 
+    /// <summary>The X.509 extension of embedded SCTs (RFC 6962 §3.3).</summary>
+    public const string SctListOid = "1.3.6.1.4.1.11129.2.4.2";
+
     private readonly ECDsa _fulcioKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ECDsa _ctKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly AsymmetricAlgorithm _ctKey;
     private long _serial = 1;
 
-    public TestSigstore()
+    /// <summary>Creates a sigstore whose CT log signs with <paramref name="ctKey"/> (which it then owns), or with a new P-256 key.</summary>
+    public TestSigstore(AsymmetricAlgorithm? ctKey = null)
     {
+        _ctKey = ctKey ?? ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=test fulcio, O=verity.test", _fulcioKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
@@ -48,6 +53,12 @@ internal sealed class TestSigstore : IDisposable
 
     public string RekorOrigin => "rekor.verity.test - 42";
 
+    /// <summary>The CT log's key (ECDSA P-256 unless the constructor was given another).</summary>
+    public AsymmetricAlgorithm CtKey => _ctKey;
+
+    /// <summary>The CT log's ID: SHA-256 of its key's SubjectPublicKeyInfo (RFC 6962 §3.2).</summary>
+    public byte[] CtLogId => SHA256.HashData(_ctKey.ExportSubjectPublicKeyInfo());
+
     public TrustedMaterial Material => new(
         [new CertificateAuthority(FulcioRoot, [], ValidityPeriod.Unbounded, "https://fulcio.verity.test")],
         [TrustedMaterial.LogFromKey(VerificationKey.FromAsymmetricAlgorithm(RekorKey), "https://rekor.verity.test")],
@@ -66,9 +77,13 @@ internal sealed class TestSigstore : IDisposable
 
     public static string Pem(X509Certificate2 certificate) => PemEncoding.WriteString("CERTIFICATE", certificate.RawData);
 
-    /// <summary>A Fulcio-style leaf for <paramref name="subject"/> (a URI or an email), valid for 10 minutes from <paramref name="notBefore"/>, with a P-256 key unless <paramref name="curve"/> says otherwise.</summary>
-    public (X509Certificate2 Certificate, ECDsa Key) IssueLeaf(string subject, string issuer, DateTimeOffset notBefore, bool embedSct = true, ECCurve? curve = null)
+    /// <summary>
+    /// A Fulcio-style leaf for <paramref name="subject"/> (a URI or an email), valid for 10 minutes from <paramref name="notBefore"/>, with a P-256 key unless
+    /// <paramref name="curve"/> says otherwise, and an SCT of the test CT log unless <paramref name="sct"/> plans another.
+    /// </summary>
+    public (X509Certificate2 Certificate, ECDsa Key) IssueLeaf(string subject, string issuer, DateTimeOffset notBefore, bool embedSct = true, ECCurve? curve = null, SctPlan? sct = null)
     {
+        var plan = sct ?? new SctPlan();
         var key = ECDsa.Create(curve ?? ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(new X500DistinguishedName(string.Empty), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
@@ -98,10 +113,17 @@ internal sealed class TestSigstore : IDisposable
             return (request.Create(FulcioRoot.SubjectName, generator, notBefore, notAfter, serial), key);
         }
 
+        if (plan.CopiedFrom is { } other)
+        {
+            // The SCT list of another certificate, byte for byte: genuine SCTs, but over another precertificate.
+            request.CertificateExtensions.Add(new X509Extension(new Oid(SctListOid), other.Extensions[SctListOid]!.RawData, false));
+            return (request.Create(FulcioRoot.SubjectName, generator, notBefore, notAfter, serial), key);
+        }
+
         // RFC 6962 §3.2: the SCT signs the TBSCertificate as it will be without the SCT extension itself.
         var precertificate = request.Create(FulcioRoot.SubjectName, generator, notBefore, notAfter, serial);
         var tbs = new AsnReader(precertificate.RawData, AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().ToArray();
-        var issuerKeyHash = SHA256.HashData(FulcioRoot.PublicKey.ExportSubjectPublicKeyInfo());
+        var issuerKeyHash = plan.IssuerKeyHash ?? SHA256.HashData(FulcioRoot.PublicKey.ExportSubjectPublicKeyInfo());
         long timestamp = notBefore.ToUnixTimeMilliseconds();
         var signed = new List<byte> { 0, 0 };
         signed.AddRange(BigEndian((ulong)timestamp, 8));
@@ -110,21 +132,22 @@ internal sealed class TestSigstore : IDisposable
         signed.AddRange(BigEndian((ulong)tbs.Length, 3));
         signed.AddRange(tbs);
         signed.AddRange([0, 0]);
-        var signature = Sign(_ctKey, [.. signed]);
+        var signer = plan.SignedBy ?? _ctKey;
+        var (signature, signatureAlgorithm) = SignSct(signer, [.. signed], plan);
 
-        var sct = new List<byte> { 0 };
-        sct.AddRange(SHA256.HashData(_ctKey.ExportSubjectPublicKeyInfo()));
-        sct.AddRange(BigEndian((ulong)timestamp, 8));
-        sct.AddRange([0, 0, 4, 3]);
-        sct.AddRange(BigEndian((ulong)signature.Length, 2));
-        sct.AddRange(signature);
+        var entry = new List<byte> { 0 };
+        entry.AddRange(plan.SignedBy is null || plan.NamesTestLog ? CtLogId : SHA256.HashData(signer.ExportSubjectPublicKeyInfo()));
+        entry.AddRange(BigEndian((ulong)timestamp, 8));
+        entry.AddRange([0, 0, plan.Hash == HashAlgorithmName.SHA384 ? (byte)5 : (byte)4, plan.SignatureAlgorithm ?? signatureAlgorithm]);
+        entry.AddRange(BigEndian((ulong)signature.Length, 2));
+        entry.AddRange(signature);
         var list = new List<byte>();
-        list.AddRange(BigEndian((ulong)(sct.Count + 2), 2));
-        list.AddRange(BigEndian((ulong)sct.Count, 2));
-        list.AddRange(sct);
+        list.AddRange(BigEndian((ulong)(entry.Count + 2), 2));
+        list.AddRange(BigEndian((ulong)entry.Count, 2));
+        list.AddRange(entry);
         var octets = new AsnWriter(AsnEncodingRules.DER);
         octets.WriteOctetString([.. list]);
-        request.CertificateExtensions.Add(new X509Extension("1.3.6.1.4.1.11129.2.4.2", octets.Encode(), false));
+        request.CertificateExtensions.Add(new X509Extension(new Oid(SctListOid), octets.Encode(), false));
         return (request.Create(FulcioRoot.SubjectName, generator, notBefore, notAfter, serial), key);
     }
 
@@ -371,6 +394,135 @@ internal sealed class TestSigstore : IDisposable
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
+    /// <summary>
+    /// An intoto 0.0.2 body as Rekor canonicalizes it (<c>pkg/types/intoto/v0.0.2</c>): the envelope's payload type and its
+    /// signature (base64 of the base64 text) with the signer's PEM, the SHA-256 of the payload and of the envelope's JSON.
+    /// </summary>
+    public static byte[] IntotoV002Body(byte[] envelopeJson, string payloadType, byte[] payload, byte[] signature, string verifierPem)
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "0.0.2",
+            ["kind"] = "intoto",
+            ["spec"] = new JsonObject
+            {
+                ["content"] = new JsonObject
+                {
+                    ["envelope"] = new JsonObject
+                    {
+                        ["payloadType"] = payloadType,
+                        ["signatures"] = new JsonArray(new JsonObject
+                        {
+                            ["publicKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(verifierPem)),
+                            ["sig"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(Convert.ToBase64String(signature))),
+                        }),
+                    },
+                    ["hash"] = Sha256Json(envelopeJson),
+                    ["payloadHash"] = Sha256Json(payload),
+                },
+            },
+        };
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    /// <summary>
+    /// An intoto 0.0.1 body as Rekor canonicalizes it (<c>pkg/types/intoto/v0.0.1</c>): the signer's PEM and the SHA-256 of
+    /// the envelope's JSON and of its payload; no signature.
+    /// </summary>
+    public static byte[] IntotoV001Body(byte[] envelopeJson, byte[] payload, string verifierPem)
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "0.0.1",
+            ["kind"] = "intoto",
+            ["spec"] = new JsonObject
+            {
+                ["content"] = new JsonObject { ["hash"] = Sha256Json(envelopeJson), ["payloadHash"] = Sha256Json(payload) },
+                ["publicKey"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(verifierPem)),
+            },
+        };
+        return Encoding.UTF8.GetBytes(body.ToJsonString());
+    }
+
+    /// <summary>A DSSE envelope's JSON as <c>cosign attest</c> writes it into an <c>.att</c> layer: one signature, an empty key ID.</summary>
+    public static byte[] EnvelopeJson(string payloadType, byte[] payload, byte[] signature)
+    {
+        var envelope = DsseEnvelopeJson(payloadType, payload, signature);
+        ((JsonObject)envelope["signatures"]![0]!)["keyid"] = string.Empty;
+        return Encoding.UTF8.GetBytes(envelope.ToJsonString());
+    }
+
+    /// <summary>An <c>.att</c> layer as <c>cosign attest</c> pushes it: the envelope as blob, the certificate, chain and Rekor bundle as annotations.</summary>
+    public CosignSignatureLayer AttestationLayer(byte[] envelopeJson, X509Certificate2 leaf, LoggedEntry? entry, string predicateType)
+    {
+        var annotations = ImmutableDictionary.CreateBuilder<string, string>();
+        annotations[CosignSignatureLayer.SignatureAnnotation] = string.Empty;
+        annotations[CosignSignatureLayer.CertificateAnnotation] = Pem(leaf);
+        annotations[CosignSignatureLayer.ChainAnnotation] = Pem(FulcioRoot);
+        annotations["predicateType"] = predicateType;
+        if (entry is not null)
+        {
+            annotations[CosignSignatureLayer.BundleAnnotation] = RekorBundleAnnotation(entry);
+        }
+
+        return new CosignSignatureLayer(annotations.ToImmutable(), envelopeJson, CosignSignatureLayer.DsseMediaType);
+    }
+
+    /// <summary>
+    /// A complete keyless <c>.att</c> layer for <paramref name="image"/>: an in-toto statement of <paramref name="predicateType"/> in a DSSE
+    /// envelope signed under a Fulcio certificate for <paramref name="subject"/>, logged as an intoto entry of <paramref name="intotoVersion"/>.
+    /// </summary>
+    public CosignSignatureLayer KeylessAttestationLayer(Digest image, string subject, string predicateType, string intotoVersion, string issuer = GitHubIssuer)
+    {
+        var at = Epoch.AddMinutes(-30);
+        var (leaf, key) = IssueLeaf(subject, issuer, at.AddSeconds(-5));
+        using (key)
+        {
+            var statement = Statement(image, predicateType);
+            var signature = Sign(key, Pae("application/vnd.in-toto+json", statement));
+            var envelope = EnvelopeJson("application/vnd.in-toto+json", statement, signature);
+            var body = intotoVersion == "0.0.1"
+                ? IntotoV001Body(envelope, statement, Pem(leaf))
+                : IntotoV002Body(envelope, "application/vnd.in-toto+json", statement, signature, Pem(leaf));
+            return AttestationLayer(envelope, leaf, Log(body, at), predicateType);
+        }
+    }
+
+    /// <summary>
+    /// This sigstore as a Sigstore <c>TrustedRoot</c> document: the Fulcio root, the Rekor log and the CT log, whose key is written as
+    /// <paramref name="ctKeyDetails"/> says (<c>PKCS1_*</c>: a PKCS#1 RSAPublicKey, otherwise a SubjectPublicKeyInfo).
+    /// </summary>
+    public byte[] TrustedRootJson(string ctKeyDetails)
+    {
+        static JsonObject Log(string url, byte[] rawBytes, string details, byte[] logId) => new()
+        {
+            ["baseUrl"] = url,
+            ["hashAlgorithm"] = "SHA2_256",
+            ["publicKey"] = new JsonObject
+            {
+                ["rawBytes"] = Convert.ToBase64String(rawBytes),
+                ["keyDetails"] = details,
+                ["validFor"] = new JsonObject { ["start"] = "2021-01-01T00:00:00Z" },
+            },
+            ["logId"] = new JsonObject { ["keyId"] = Convert.ToBase64String(logId) },
+        };
+
+        var ctKey = ctKeyDetails.StartsWith("PKCS1_", StringComparison.Ordinal) ? ((RSA)_ctKey).ExportRSAPublicKey() : _ctKey.ExportSubjectPublicKeyInfo();
+        var root = new JsonObject
+        {
+            ["mediaType"] = "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+            ["tlogs"] = new JsonArray(Log("https://rekor.verity.test", RekorKey.ExportSubjectPublicKeyInfo(), "PKIX_ECDSA_P256_SHA_256", SHA256.HashData(RekorKey.ExportSubjectPublicKeyInfo()))),
+            ["certificateAuthorities"] = new JsonArray(new JsonObject
+            {
+                ["uri"] = "https://fulcio.verity.test",
+                ["certChain"] = new JsonObject { ["certificates"] = new JsonArray(new JsonObject { ["rawBytes"] = Convert.ToBase64String(FulcioRoot.RawData) }) },
+                ["validFor"] = new JsonObject { ["start"] = "2021-01-01T00:00:00Z" },
+            }),
+            ["ctlogs"] = new JsonArray(Log("https://ct.verity.test", ctKey, ctKeyDetails, CtLogId)),
+        };
+        return Encoding.UTF8.GetBytes(root.ToJsonString());
+    }
+
     /// <summary>A keyless DSSE bundle (Rekor v1 dsse entry) of an in-toto statement about <paramref name="image"/>, as
     /// <c>cosign sign</c> (predicate <c>https://sigstore.dev/cosign/sign/v1</c>) and <c>cosign attest</c> make them.</summary>
     public byte[] KeylessAttestation(Digest image, string subject, string predicateType, DateTimeOffset? signedAt = null)
@@ -387,10 +539,10 @@ internal sealed class TestSigstore : IDisposable
     }
 
     /// <summary>A complete keyless cosign layer for <paramref name="image"/>: payload, signature, certificate, chain, Rekor bundle.</summary>
-    public KeylessLayer KeylessLayer(Digest image, string subject, string issuer = GitHubIssuer, DateTimeOffset? signedAt = null, bool withBundle = true)
+    public KeylessLayer KeylessLayer(Digest image, string subject, string issuer = GitHubIssuer, DateTimeOffset? signedAt = null, bool withBundle = true, SctPlan? sct = null)
     {
         var at = signedAt ?? Epoch.AddMinutes(-30);
-        var (leaf, key) = IssueLeaf(subject, issuer, at.AddSeconds(-5));
+        var (leaf, key) = IssueLeaf(subject, issuer, at.AddSeconds(-5), sct: sct);
         using (key)
         {
             var payload = Payload(image);
@@ -416,6 +568,16 @@ internal sealed class TestSigstore : IDisposable
         RekorKey.Dispose();
         FulcioRoot.Dispose();
     }
+
+    /// <summary>A TLS <c>digitally-signed</c> signature (RFC 5246 §4.7) and its SignatureAlgorithm: ECDSA (3) as DER, RSA (1) PKCS#1 v1.5 unless the plan says otherwise.</summary>
+    private static (byte[] Signature, byte Algorithm) SignSct(AsymmetricAlgorithm key, byte[] data, SctPlan plan) => key switch
+    {
+        ECDsa ecdsa => (ecdsa.SignData(data, plan.Hash, DSASignatureFormat.Rfc3279DerSequence), 3),
+        RSA rsa => (rsa.SignData(data, plan.Hash, plan.RsaPadding ?? RSASignaturePadding.Pkcs1), 1),
+        _ => throw new ArgumentException($"a CT log cannot sign with {key.GetType().Name}", nameof(key)),
+    };
+
+    private static JsonObject Sha256Json(byte[] data) => new() { ["algorithm"] = "sha256", ["value"] = Convert.ToHexStringLower(SHA256.HashData(data)) };
 
     private static byte[] BigEndian(ulong value, int bytes)
     {

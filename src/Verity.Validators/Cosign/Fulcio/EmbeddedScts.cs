@@ -1,4 +1,3 @@
-using Verity.Validators.Cosign.Crypto;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
@@ -6,6 +5,7 @@ using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Verity.Core.Trust;
 using Verity.Validators.Cosign.TrustedRoot;
 
 namespace Verity.Validators.Cosign.Fulcio;
@@ -20,13 +20,23 @@ namespace Verity.Validators.Cosign.Fulcio;
 /// <c>version(0) ‖ signature_type(0) ‖ timestamp(8) ‖ entry_type(1 = precert, 2 bytes) ‖
 /// SHA-256(issuer SubjectPublicKeyInfo) ‖ uint24 length ‖ TBSCertificate without the SCT extension ‖
 /// uint16 length ‖ extensions</c>. The TBSCertificate is re-encoded from the leaf with that one extension
-/// removed. An SCT counts if its log ID names a CT log of the trusted material, its timestamp lies in that
-/// log key's validity, and its signature verifies with that key.
+/// removed (a certificate with two SCT lists is refused, as certificate-transparency-go's <c>RemoveSCTList</c> does),
+/// and the issuer key hash is over the issuer certificate's SubjectPublicKeyInfo exactly as it is encoded there.
+/// An SCT counts if its log ID names a CT log of the trusted material, its timestamp lies in that log key's
+/// validity, and its <c>digitally-signed</c> signature (RFC 5246 §4.7) verifies with that key under the rules of
+/// RFC 6962 §2.1.4: SHA-256, and either ECDSA on P-256 (signature algorithm 3, a DER <c>Ecdsa-Sig-Value</c>) or RSA
+/// of at least 2048 bits (signature algorithm 1, RSASSA-PKCS1-v1_5; never PSS). The signature algorithm the SCT
+/// names must be the log key's.
 /// </remarks>
 internal static class EmbeddedScts
 {
     /// <summary>The X.509 extension holding the SCT list.</summary>
     public const string SctListOid = "1.3.6.1.4.1.11129.2.4.2";
+
+    // TLS 1.2 HashAlgorithm sha256 and SignatureAlgorithm rsa and ecdsa (RFC 5246 §7.4.1.4.1).
+    private const byte TlsSha256 = 4;
+    private const byte TlsRsa = 1;
+    private const byte TlsEcdsa = 3;
 
     /// <summary>Whether at least one embedded SCT of <paramref name="leaf"/> verifies.</summary>
     /// <param name="leaf">The certificate.</param>
@@ -47,10 +57,12 @@ internal static class EmbeddedScts
 
         ImmutableArray<Sct> scts;
         byte[] tbs;
+        byte[] issuerKeyHash;
         try
         {
             scts = ParseList(extension.RawData);
             tbs = TbsWithoutSctList(leaf.RawData);
+            issuerKeyHash = SHA256.HashData(SubjectPublicKeyInfo(issuer.RawData).Span);
         }
         catch (Exception e) when (e is AsnContentException or FormatException)
         {
@@ -58,7 +70,6 @@ internal static class EmbeddedScts
             return false;
         }
 
-        var issuerKeyHash = SHA256.HashData(issuer.PublicKey.ExportSubjectPublicKeyInfo());
         var reasons = new List<string>();
         foreach (var sct in scts)
         {
@@ -82,16 +93,9 @@ internal static class EmbeddedScts
                 continue;
             }
 
-            HashAlgorithmName? hash = sct.HashAlgorithm switch
+            if (!VerifySignature(sct, key, SignedData(sct, issuerKeyHash, tbs), out var signatureError))
             {
-                4 => HashAlgorithmName.SHA256,
-                5 => HashAlgorithmName.SHA384,
-                6 => HashAlgorithmName.SHA512,
-                _ => null,
-            };
-            if (hash is null || !SigningAlgorithms.Verify(key, SignedData(sct, issuerKeyHash, tbs), sct.Signature.Span, hash.Value))
-            {
-                reasons.Add($"an SCT signature does not verify with the key of {log}");
+                reasons.Add($"an SCT from {log} {signatureError}");
                 continue;
             }
 
@@ -124,6 +128,74 @@ internal static class EmbeddedScts
         stream.WriteByte((byte)sct.Extensions.Length);
         stream.Write(sct.Extensions.Span);
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Verifies an SCT's <c>digitally-signed</c> signature as RFC 6962 §2.1.4 lets a log sign: SHA-256 with ECDSA P-256 or
+    /// with RSA PKCS#1 v1.5, under the signature algorithm the SCT names, which must be the key's.
+    /// </summary>
+    /// <param name="sct">The SCT.</param>
+    /// <param name="key">The key of the CT log its log ID names.</param>
+    /// <param name="signedData">What it signs (<see cref="SignedData"/>).</param>
+    /// <param name="error">Why not, as the end of a sentence that starts with the SCT (e.g. <c>does not verify with …</c>).</param>
+    public static bool VerifySignature(Sct sct, VerificationKey key, ReadOnlySpan<byte> signedData, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(sct);
+        ArgumentNullException.ThrowIfNull(key);
+        if (sct.HashAlgorithm != TlsSha256)
+        {
+            error = $"hashes with TLS hash algorithm {sct.HashAlgorithm}, not SHA-256 ({TlsSha256}), which RFC 6962 §2.1.4 requires";
+            return false;
+        }
+
+        byte expected;
+        switch (key.Algorithm)
+        {
+            case KeyAlgorithm.Rsa:
+                expected = TlsRsa;
+                break;
+            case KeyAlgorithm.EcdsaP256:
+                expected = TlsEcdsa;
+                break;
+            default:
+                error = $"cannot be verified: the log's key is {key.Algorithm}, and RFC 6962 §2.1.4 allows a CT log only ECDSA P-256 or RSA";
+                return false;
+        }
+
+        if (sct.SignatureAlgorithm != expected)
+        {
+            error = $"names TLS signature algorithm {sct.SignatureAlgorithm}, but the log's key is {key.Algorithm} ({expected})";
+            return false;
+        }
+
+        // SignatureEncoding.Default is a DER Ecdsa-Sig-Value for ECDSA and RSASSA-PKCS1-v1_5 for RSA, the only padding a
+        // TLS 1.2 digitally-signed struct (RFC 5246 §4.7) has: a PSS signature by the same key is not an SCT.
+        if (!SignatureVerifier.Verify(key, signedData, sct.Signature.Span, SignatureEncoding.Default, HashAlgorithmName.SHA256))
+        {
+            error = "does not verify with the log's key";
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo of a certificate, exactly as it is encoded in it (RFC 6962 §3.2 hashes these bytes).</summary>
+    public static ReadOnlyMemory<byte> SubjectPublicKeyInfo(byte[] certificate)
+    {
+        var tbs = new AsnReader(certificate, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        var version = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+        if (tbs.PeekTag() == version)
+        {
+            tbs.ReadEncodedValue();
+        }
+
+        tbs.ReadEncodedValue(); // serialNumber
+        tbs.ReadEncodedValue(); // signature
+        tbs.ReadEncodedValue(); // issuer
+        tbs.ReadEncodedValue(); // validity
+        tbs.ReadEncodedValue(); // subject
+        return tbs.ReadEncodedValue(); // subjectPublicKeyInfo
     }
 
     /// <summary>Parses the extension value into SCTs.</summary>
@@ -171,6 +243,7 @@ internal static class EmbeddedScts
                 var extensions = explicitExtensions.ReadSequence();
                 explicitExtensions.ThrowIfNotEmpty();
                 var kept = new List<ReadOnlyMemory<byte>>();
+                int removed = 0;
                 while (extensions.HasData)
                 {
                     var encoded = extensions.ReadEncodedValue();
@@ -178,6 +251,11 @@ internal static class EmbeddedScts
                     if (extension.ReadObjectIdentifier() != SctListOid)
                     {
                         kept.Add(encoded);
+                    }
+                    else if (++removed > 1)
+                    {
+                        // X.509 allows an extension once (RFC 5280 §4.2); which list would the SCTs be read from?
+                        throw new FormatException("the certificate has more than one SCT list extension");
                     }
                 }
 

@@ -16,7 +16,13 @@ namespace Verity.Validators.Cosign.Rekor;
 /// <item><c>hashedrekord</c> 0.0.1: <c>spec.signature.content</c> (base64), <c>spec.signature.publicKey.content</c>
 /// (base64 of a PEM key or certificate), <c>spec.data.hash</c> (sha256, sha384 or sha512 of the signed artifact).</item>
 /// <item><c>intoto</c> 0.0.2: <c>spec.content.envelope.signatures[0].sig</c> (base64 of the base64 signature),
-/// <c>…publicKey</c> (base64 PEM), <c>spec.content.payloadHash</c> (sha256 of the DSSE payload).</item>
+/// <c>…publicKey</c> (base64 PEM), <c>spec.content.envelope.payloadType</c>, <c>spec.content.payloadHash</c> (sha256 of
+/// the DSSE payload, computed by Rekor) and <c>spec.content.hash</c> (sha256 of the envelope's JSON as the client sent
+/// it; Rekor does not check it, cosign compares it with the attestation layer).</item>
+/// <item><c>intoto</c> 0.0.1 (what <c>cosign attest --rekor-entry-type intoto</c> uploads): <c>spec.publicKey</c> (base64
+/// PEM), <c>spec.content.hash</c> (sha256 of the envelope's JSON as submitted, computed by Rekor after it verified the
+/// envelope's signature) and, in entries since 2022, <c>spec.content.payloadHash</c>. It does not log the signature:
+/// only the envelope hash binds the entry to an envelope.</item>
 /// <item><c>dsse</c> 0.0.1: <c>spec.signatures[0].signature</c> (base64), <c>…verifier</c> (base64 PEM),
 /// <c>spec.payloadHash</c>.</item>
 /// <item>Rekor v2 <c>hashedrekord</c> 0.0.2: <c>spec.hashedRekordV002.data</c> (<c>{algorithm: SHA2_256|SHA2_384|SHA2_512,
@@ -52,7 +58,18 @@ internal sealed record RekorEntryBody
     /// hashedrekord, of its pre-authentication encoding) or of the DSSE payload (intoto, dsse).</summary>
     public required ReadOnlyMemory<byte> Digest { get; init; }
 
-    /// <summary>Whether the entry logs a DSSE envelope's payload hash (intoto, dsse) rather than a signed digest.</summary>
+    /// <summary>Whether <see cref="Signature"/> is logged (every kind but <c>intoto</c> 0.0.1, whose body binds the
+    /// envelope by <see cref="EnvelopeHash"/> instead).</summary>
+    public bool LogsSignature { get; init; } = true;
+
+    /// <summary><c>intoto</c>: the SHA-256 of the DSSE envelope's JSON as it was submitted (<c>spec.content.hash</c>), else null.</summary>
+    public ReadOnlyMemory<byte>? EnvelopeHash { get; init; }
+
+    /// <summary><c>intoto</c> 0.0.2: the logged envelope's payload type, else null.</summary>
+    public string? PayloadType { get; init; }
+
+    /// <summary>Whether the entry logs a DSSE envelope's payload hash (intoto, dsse) rather than a signed digest; empty
+    /// for an <c>intoto</c> 0.0.1 entry from before Rekor logged payload hashes.</summary>
     public bool IsEnvelope => Kind is "intoto" or "dsse";
 
     /// <summary>Whether the entry is of a Rekor v2 (tile-based log) kind: no inclusion promise, no integration time.</summary>
@@ -75,10 +92,11 @@ internal sealed record RekorEntryBody
         {
             ("hashedrekord", "0.0.1") => HashedRekord(spec),
             ("intoto", "0.0.2") => InToto(spec),
+            ("intoto", "0.0.1") => InTotoV1(spec),
             ("dsse", "0.0.1") => Dsse(spec),
             ("hashedrekord", "0.0.2") => HashedRekordV2(JsonInput.Object(spec, "hashedRekordV002", "body.spec")),
             ("dsse", "0.0.2") => DsseV2(JsonInput.Object(spec, "dsseV002", "body.spec")),
-            _ => throw new FormatException($"Rekor entries of kind {kind} {version} are not supported (hashedrekord 0.0.1 and 0.0.2, intoto 0.0.2, dsse 0.0.1 and 0.0.2)"),
+            _ => throw new FormatException($"Rekor entries of kind {kind} {version} are not supported (hashedrekord 0.0.1 and 0.0.2, intoto 0.0.1 and 0.0.2, dsse 0.0.1 and 0.0.2)"),
         } with { Kind = kind, ApiVersion = version };
     }
 
@@ -122,6 +140,27 @@ internal sealed record RekorEntryBody
             VerifierDer = der,
             VerifierIsCertificate = isCertificate,
             Digest = ReadSha256(JsonInput.Object(content, "payloadHash", "body.spec.content"), "body.spec.content.payloadHash"),
+            EnvelopeHash = ReadSha256(JsonInput.Object(content, "hash", "body.spec.content"), "body.spec.content.hash"),
+            PayloadType = JsonInput.String(envelope, "payloadType", "body.spec.content.envelope"),
+        };
+    }
+
+    private static RekorEntryBody InTotoV1(JsonElement spec)
+    {
+        var content = JsonInput.Object(spec, "content", "body.spec");
+        var (der, isCertificate) = ReadPem(JsonInput.Base64(spec, "publicKey", "body.spec"), "body.spec.publicKey");
+        return new RekorEntryBody
+        {
+            Kind = string.Empty,
+            ApiVersion = string.Empty,
+            Signature = ReadOnlyMemory<byte>.Empty,
+            LogsSignature = false,
+            VerifierDer = der,
+            VerifierIsCertificate = isCertificate,
+            Digest = JsonInput.TryObject(content, "payloadHash", "body.spec.content", out var payloadHash)
+                ? ReadSha256(payloadHash, "body.spec.content.payloadHash")
+                : ReadOnlyMemory<byte>.Empty,
+            EnvelopeHash = ReadSha256(JsonInput.Object(content, "hash", "body.spec.content"), "body.spec.content.hash"),
         };
     }
 

@@ -19,7 +19,8 @@ namespace Verity.Validators.Cosign.Signatures;
 /// logIndex, logID (hex)}</c>, from which one <see cref="TransparencyLogEntry"/> with an inclusion promise and no
 /// proof is made; the timestamp annotation holds <c>SignedRFC3161Timestamp</c> (base64 TimeStampResp).
 /// A layer of a legacy <c>.att</c> manifest (media type <c>application/vnd.dsse.envelope.v1+json</c>) holds a DSSE
-/// envelope with one signature instead of a payload, and its Rekor bundle an <c>intoto</c> or <c>dsse</c> entry.
+/// envelope with one signature instead of a payload (kept byte for byte, see <see cref="EnvelopeContent.RawEnvelope"/>),
+/// and its Rekor bundle an <c>intoto</c> (0.0.1 or 0.0.2) or <c>dsse</c> entry.
 /// A missing or unreadable signature, payload or certificate makes the layer unreadable; an unreadable Rekor
 /// bundle or timestamp annotation is kept as a <see cref="SignedEntity.Problems"/> entry, because the
 /// signature may still count when the policy does not need them.
@@ -72,7 +73,7 @@ internal static class CosignLayerReader
                 throw new FormatException($"the attestation envelope has {envelope.Signatures.Length} signatures; exactly one is supported");
             }
 
-            content = new EnvelopeContent(envelope);
+            content = new EnvelopeContent(envelope) { RawEnvelope = layer.Payload };
         }
         else
         {

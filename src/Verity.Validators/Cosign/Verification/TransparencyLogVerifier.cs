@@ -23,8 +23,10 @@ namespace Verity.Validators.Cosign.Verification;
 /// the proof's checkpoint is a signed note by the log key (signer name = the host that starts the origin, key ID = first 4
 /// bytes of the log ID; other signers' lines, such as witness cosignatures, are ignored) whose size and root hash equal the proof's, and the RFC 6962 audit path leads from the leaf hash of the canonicalized body to
 /// that root;</item>
-/// <item>its body is of the declared kind and version and logs this signature: the same signature bytes, the same
-/// certificate (DER) or public key (SPKI), and the SHA-256 of the same artifact or DSSE payload.</item>
+/// <item>its body is of the declared kind and version and logs this signature: the same signature bytes (an
+/// <c>intoto</c> 0.0.1 body logs none: the SHA-256 of the envelope's JSON stands for it), the same certificate (DER) or
+/// public key (SPKI), and the SHA-256 of the same artifact or DSSE payload; for a DSSE envelope also its payload type and
+/// envelope hash where the entry logs them (<see cref="MatchesEnvelope"/>).</item>
 /// </list>
 /// The checkpoint's origin line is not compared with the log's URL (as Rekor v1 clients do not).
 /// Only a verified promise makes the integration time usable as a signing time. Rekor v2 entries (<c>hashedrekord</c>
@@ -250,7 +252,7 @@ internal static class TransparencyLogVerifier
             return false;
         }
 
-        if (!body.Signature.Span.SequenceEqual(entity.Content.Signature.Span))
+        if (body.LogsSignature && !body.Signature.Span.SequenceEqual(entity.Content.Signature.Span))
         {
             error = "it logs a different signature";
             return false;
@@ -278,9 +280,8 @@ internal static class TransparencyLogVerifier
 
                 break;
             case EnvelopeContent envelope when body.IsEnvelope:
-                if (!body.Digest.Span.SequenceEqual(SHA256.HashData(envelope.Envelope.Payload.Span)))
+                if (!MatchesEnvelope(body, envelope, out error))
                 {
-                    error = "it logs the digest of a different DSSE payload";
                     return false;
                 }
 
@@ -297,6 +298,54 @@ internal static class TransparencyLogVerifier
             default:
                 error = $"a {body.Kind} entry cannot log this kind of signature";
                 return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether an <c>intoto</c> or <c>dsse</c> body logs this envelope: the SHA-256 of its payload, its payload type
+    /// (<c>intoto</c> 0.0.2) and, where the entry has one and the envelope's JSON is at hand (a cosign <c>.att</c> layer), the
+    /// SHA-256 of that JSON, as cosign compares it (<c>VerifyBundle</c>).
+    /// </summary>
+    /// <remarks>
+    /// An <c>intoto</c> 0.0.1 entry logs no signature, so its envelope hash is what binds it to this envelope and
+    /// signature: without the envelope's JSON (a bundle re-encodes it) such an entry does not count. An <c>intoto</c> 0.0.2
+    /// entry in a bundle is bound by its signature, key, payload hash and payload type, which Rekor verified together
+    /// (sigstore-go checks the same); its envelope hash is the client's claim. Entries from before Rekor logged payload
+    /// hashes (<c>intoto</c> 0.0.1 without <c>payloadHash</c>) are bound by the envelope hash alone, which covers the payload.
+    /// </remarks>
+    private static bool MatchesEnvelope(RekorEntryBody body, EnvelopeContent envelope, out string error)
+    {
+        bool payloadHashLogged = body.LogsSignature || !body.Digest.IsEmpty;
+        if (payloadHashLogged && !body.Digest.Span.SequenceEqual(SHA256.HashData(envelope.Envelope.Payload.Span)))
+        {
+            error = "it logs the digest of a different DSSE payload";
+            return false;
+        }
+
+        if (body.PayloadType is { } payloadType && payloadType != envelope.Envelope.PayloadType)
+        {
+            error = $"it logs an envelope of payload type \"{payloadType}\", not \"{envelope.Envelope.PayloadType}\"";
+            return false;
+        }
+
+        if (body.EnvelopeHash is { } envelopeHash)
+        {
+            if (envelope.RawEnvelope is { } raw)
+            {
+                if (!envelopeHash.Span.SequenceEqual(SHA256.HashData(raw.Span)))
+                {
+                    error = "it logs the hash of a different DSSE envelope";
+                    return false;
+                }
+            }
+            else if (!body.LogsSignature)
+            {
+                error = $"it is an intoto {body.ApiVersion} entry, which names the envelope only by the hash of its JSON, and the signature does not carry that JSON";
+                return false;
+            }
         }
 
         error = string.Empty;
