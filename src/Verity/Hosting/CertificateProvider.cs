@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Verity.Logging;
@@ -9,6 +10,12 @@ namespace Verity.Hosting;
 /// The server's TLS certificate: from PEM files (re-read when they change, so a rotated Secret takes effect
 /// without a restart) or, for local use, generated and self-signed.
 /// </summary>
+/// <remarks>
+/// Each certificate comes with the <see cref="SslStreamCertificateContext"/> the TLS handshakes use: the certificate and
+/// the intermediates that follow it in the certificate file, built once per certificate rather than per connection, and
+/// started on the thread pool as soon as the certificate is loaded, so that its first-use cost (the chain build reads the
+/// system's trust store) is paid while the host starts, not by the first connection.
+/// </remarks>
 internal sealed class CertificateProvider : IDisposable
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(10);
@@ -19,13 +26,15 @@ internal sealed class CertificateProvider : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private X509Certificate2 _certificate;
+    private Task<SslStreamCertificateContext> _context;
     private (string Path, DateTime Written) _certWritten;
     private (string Path, DateTime Written) _keyWritten;
     private long _nextCheck;
 
-    private CertificateProvider(X509Certificate2 certificate, string? certFile, string? keyFile, ILogger logger, TimeProvider time)
+    private CertificateProvider(X509Certificate2 certificate, X509Certificate2Collection? chain, string? certFile, string? keyFile, ILogger logger, TimeProvider time)
     {
         _certificate = certificate;
+        _context = ContextFor(certificate, chain);
         _certFile = certFile;
         _keyFile = keyFile;
         _logger = logger;
@@ -43,9 +52,9 @@ internal sealed class CertificateProvider : IDisposable
     /// <exception cref="CryptographicException">The files do not hold a matching certificate and key.</exception>
     public static CertificateProvider FromFiles(string certFile, string keyFile, ILogger logger, TimeProvider time)
     {
-        var certificate = Load(certFile, keyFile);
+        var (certificate, chain) = Load(certFile, keyFile);
         Log.CertificateLoaded(logger, certificate.Subject, certFile, certificate.NotAfter.ToUniversalTime());
-        return new CertificateProvider(certificate, certFile, keyFile, logger, time);
+        return new CertificateProvider(certificate, chain, certFile, keyFile, logger, time);
     }
 
     /// <summary>Generates a self-signed ECDSA P-256 certificate for localhost and 127.0.0.1, valid for a day.</summary>
@@ -53,7 +62,7 @@ internal sealed class CertificateProvider : IDisposable
     {
         var certificate = CreateSelfSigned(time.GetUtcNow());
         Log.SelfSignedCertificate(logger, certificate.Subject, certificate.Thumbprint);
-        return new CertificateProvider(certificate, null, null, logger, time);
+        return new CertificateProvider(certificate, null, null, null, logger, time);
     }
 
     /// <summary>Creates a self-signed server certificate for localhost and 127.0.0.1.</summary>
@@ -68,10 +77,14 @@ internal sealed class CertificateProvider : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        return UsableBySslStream(request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1)));
+    }
 
-        // Round-trip through PKCS#12 so the key is usable by SslStream on every platform.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    /// <summary>The TLS context of the certificate to present now: the certificate and its intermediates.</summary>
+    public Task<SslStreamCertificateContext> CurrentContextAsync()
+    {
+        _ = Current; // notices changed files
+        return Volatile.Read(ref _context);
     }
 
     /// <summary>The certificate to present now.</summary>
@@ -93,9 +106,10 @@ internal sealed class CertificateProvider : IDisposable
                     var keyWritten = Stamp(_keyFile);
                     if (certWritten != _certWritten || keyWritten != _keyWritten)
                     {
-                        var fresh = Load(_certFile, _keyFile);
+                        var (fresh, chain) = Load(_certFile, _keyFile);
                         _certWritten = certWritten;
                         _keyWritten = keyWritten;
+                        Volatile.Write(ref _context, ContextFor(fresh, chain));
                         Volatile.Write(ref _certificate, fresh);
                         Log.CertificateLoaded(_logger, fresh.Subject, _certFile, fresh.NotAfter.ToUniversalTime());
                     }
@@ -121,9 +135,43 @@ internal sealed class CertificateProvider : IDisposable
         return (target, File.GetLastWriteTimeUtc(target));
     }
 
-    private static X509Certificate2 Load(string certFile, string keyFile)
+    /// <summary>The certificate with its key, and the further certificates of the file (intermediates) in file order.</summary>
+    private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) Load(string certFile, string keyFile)
     {
-        using var pem = X509Certificate2.CreateFromPemFile(certFile, keyFile);
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        var certificate = UsableBySslStream(X509Certificate2.CreateFromPemFile(certFile, keyFile));
+        var chain = new X509Certificate2Collection();
+        try
+        {
+            chain.ImportFromPemFile(certFile);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+
+        // The first certificate of the file is the server's own (CreateFromPemFile took it); the rest are intermediates.
+        chain.RemoveAt(0);
+        return (certificate, chain);
+    }
+
+    /// <summary>Starts building the TLS context of <paramref name="certificate"/> on the thread pool; offline: no
+    /// intermediates are downloaded (the webhook makes no calls it is not configured to make).</summary>
+    private static Task<SslStreamCertificateContext> ContextFor(X509Certificate2 certificate, X509Certificate2Collection? chain) =>
+        Task.Run(() => SslStreamCertificateContext.Create(certificate, chain, offline: true));
+
+    /// <summary>On Windows, SChannel needs a key that is not ephemeral, hence a round trip through PKCS#12; elsewhere the
+    /// certificate is used as it is.</summary>
+    private static X509Certificate2 UsableBySslStream(X509Certificate2 certificate)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            return certificate;
+        }
+
+        using (certificate)
+        {
+            return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+        }
     }
 }

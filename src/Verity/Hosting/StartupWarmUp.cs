@@ -99,7 +99,7 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
         {
             _deadline?.Dispose();
             _state.Complete();
-            Log.WarmUpCompleted(_logger, _time.GetElapsedTime(_started).TotalMilliseconds);
+            Log.WarmUpCompleted(_logger, _time.GetElapsedTime(_started).TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
         }
     }
 

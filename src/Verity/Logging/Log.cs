@@ -104,8 +104,8 @@ internal static partial class Log
     [LoggerMessage(EventIds.SharedCacheValueUnreadable, LogLevel.Warning, "shared cache entry {Key} cannot be read, treated as a miss: {Reason}")]
     public static partial void SharedCacheValueUnreadable(ILogger logger, string key, string reason);
 
-    [LoggerMessage(EventIds.WarmUpCompleted, LogLevel.Information, "warm-up done in {ElapsedMs} ms: ready")]
-    public static partial void WarmUpCompleted(ILogger logger, double elapsedMs);
+    [LoggerMessage(EventIds.WarmUpCompleted, LogLevel.Information, "warm-up done in {ElapsedMs} ms: ready ({JittedMethods} methods compiled at run time in {JitMs} ms since start)")]
+    public static partial void WarmUpCompleted(ILogger logger, double elapsedMs, long jittedMethods, double jitMs);
 
     [LoggerMessage(EventIds.WarmUpStepFailed, LogLevel.Warning, "warm-up step {Step} did not finish ({Reason}); ready anyway")]
     public static partial void WarmUpStepFailed(ILogger logger, string step, string reason);

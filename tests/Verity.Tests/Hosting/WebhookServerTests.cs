@@ -63,6 +63,30 @@ public sealed class WebhookServerTests
         Assert.Contains("image \"busybox\" denied", review["response"]!["status"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GET", "/health", HttpStatusCode.OK)]
+    [InlineData("GET", "/Health", HttpStatusCode.OK)]
+    [InlineData("GET", "/health/", HttpStatusCode.OK)]
+    [InlineData("GET", "/ready", HttpStatusCode.OK)]
+    [InlineData("GET", "/metrics", HttpStatusCode.OK)]
+    [InlineData("POST", "/health", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("DELETE", "/ready", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "/", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/mutate/x", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/healthz", HttpStatusCode.NotFound)]
+    public async Task Paths_AnswerAsRoutedEndpointsDid(string method, string path, HttpStatusCode expected)
+    {
+        await using var server = await WebhookServer.StartAsync(Config);
+
+        using var response = await server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.MethodNotAllowed)
+        {
+            Assert.Equal("GET", string.Join(",", response.Content.Headers.Allow));
+        }
+    }
+
     [Fact]
     public async Task Mutate_Get_Is405()
     {
