@@ -56,6 +56,18 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
     }
 
     /// <summary>
+    /// Reads every key of the role now (<see cref="TufKey"/> reads a key on first use), so that it is ready before the
+    /// metadata it verifies arrives; decides nothing, and a key that cannot be read is left for <see cref="Verify"/>.
+    /// </summary>
+    public void ImportKeys()
+    {
+        foreach (var key in Keys.Values)
+        {
+            _ = key.Key;
+        }
+    }
+
+    /// <summary>
     /// Checks that a threshold of this role's keys signed <paramref name="metadata"/> (TUF §5.4.2, §5.5.3,
     /// §5.6.3; Notary's <c>signed.VerifySignatures</c>).
     /// </summary>
