@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Verity.Core.Trust;
 
 namespace Verity.Validators.NotaryV1.Tuf;
 
@@ -77,8 +78,12 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
     /// whole check. Each key counts once, and keys are compared by public key, so one key listed under two
     /// IDs (say as <c>ecdsa</c> and as <c>ecdsa-x509</c>) cannot meet a threshold of 2 alone.
     /// </remarks>
+    /// <param name="metadata">The metadata.</param>
+    /// <param name="verifiedBefore">Signatures of this very <paramref name="metadata"/> already found valid, each with the
+    /// key that verified it (the pinned keys' check of root): a listed key equal to that key (the same public key) counts
+    /// for that signature without verifying it again, since the same key, method, message and signature give the same answer.</param>
     /// <exception cref="UnsignedMetadataException">The threshold is not met.</exception>
-    public void Verify(TufMetadata metadata)
+    public void Verify(TufMetadata metadata, IReadOnlyList<(TufSignature Signature, VerificationKey Key)>? verifiedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         if (metadata.Signatures.IsEmpty)
@@ -102,7 +107,7 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
 
             if (key.Key is not null
                 && !signers.Contains(key.Key.Fingerprint())
-                && SignatureMethods.Verify(key.Key, signature.Method, metadata.SignedBytes.Span, signature.Value))
+                && (WasVerified(signature, key.Key) || SignatureMethods.Verify(key.Key, signature.Method, metadata.SignedBytes.Span, signature.Value)))
             {
                 signers.Add(key.Key.Fingerprint());
             }
@@ -112,6 +117,24 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
         {
             throw new UnsignedMetadataException(
                 $"{Name} has {signers.Count} of {Threshold} required valid signatures");
+        }
+
+        bool WasVerified(TufSignature signature, VerificationKey key)
+        {
+            if (verifiedBefore is null)
+            {
+                return false;
+            }
+
+            foreach (var (verified, by) in verifiedBefore)
+            {
+                if (ReferenceEquals(verified, signature) && by.Equals(key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

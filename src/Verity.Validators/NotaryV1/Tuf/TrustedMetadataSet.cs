@@ -145,9 +145,9 @@ internal sealed class TrustedMetadataSet
         }
 
         var root = MetadataReader.ReadRoot(rootBytes, keyCache);
-        RequirePinnedSignatures(root, pinnedKeys, keyCache);
+        var pinnedSignatures = RequirePinnedSignatures(root, pinnedKeys, keyCache);
         var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options, keyCache);
-        set.RootRoleOf(root).Verify(root);
+        set.RootRoleOf(root).Verify(root, pinnedSignatures);
         set.CheckRollback(TufRoles.Root, root.Version);
         return set;
     }
@@ -245,15 +245,12 @@ internal sealed class TrustedMetadataSet
         }
 
         var newRoot = MetadataReader.ReadRoot(data, _keyCache);
-        if (pinnedKeys is not null)
-        {
-            RequirePinnedSignatures(newRoot, pinnedKeys, _keyCache);
-        }
+        var pinnedSignatures = pinnedKeys is null ? null : RequirePinnedSignatures(newRoot, pinnedKeys, _keyCache);
 
         var trustedRootRole = RootRoleOf(Root);
         try
         {
-            trustedRootRole.Verify(newRoot);
+            trustedRootRole.Verify(newRoot, pinnedSignatures);
         }
         catch (UnsignedMetadataException e)
         {
@@ -261,7 +258,7 @@ internal sealed class TrustedMetadataSet
                 $"root version {newRoot.Version} is not signed by the keys of trusted root version {Root.Version}: {e.Message}", e);
         }
 
-        RootRoleOf(newRoot).Verify(newRoot);
+        RootRoleOf(newRoot).Verify(newRoot, pinnedSignatures);
         if (newRoot.Version != Root.Version + 1)
         {
             throw new BadVersionNumberException(
@@ -507,13 +504,17 @@ internal sealed class TrustedMetadataSet
     /// Connaisseur (notaryserver/repo.go validateRoot): every pinned key must have made at least one valid
     /// signature over root; key IDs are not compared because root names the key by its certificate's ID.
     /// </summary>
-    private static void RequirePinnedSignatures(RootMetadata root, IReadOnlyList<PublicKeyTrustRoot> pinnedKeys, TufKeyCache? keyCache)
+    /// <returns>The signatures found valid, each with the pinned key that verified it (root's own keys include the same
+    /// key in its certificate, and need not verify them again).</returns>
+    private static List<(TufSignature Signature, VerificationKey Key)> RequirePinnedSignatures(
+        RootMetadata root, IReadOnlyList<PublicKeyTrustRoot> pinnedKeys, TufKeyCache? keyCache)
     {
         if (root.Signatures.IsEmpty)
         {
             throw new UnsignedMetadataException("root has no signatures");
         }
 
+        var verified = new List<(TufSignature Signature, VerificationKey Key)>(pinnedKeys.Count);
         foreach (var pinned in pinnedKeys)
         {
             // Root lists the pinned key again in its root certificate: that key is then this instance, imported once.
@@ -524,6 +525,7 @@ internal sealed class TrustedMetadataSet
             {
                 if (SignatureMethods.Verify(pinned.Key, signature.Method, root.SignedBytes.Span, signature.Value))
                 {
+                    verified.Add((signature, pinned.Key));
                     signed = true;
                     break;
                 }
@@ -534,6 +536,8 @@ internal sealed class TrustedMetadataSet
                 throw new UnsignedMetadataException($"root is not signed by trust root \"{pinned.Name}\"");
             }
         }
+
+        return verified;
     }
 
     /// <summary>
