@@ -163,9 +163,15 @@ internal sealed class NotaryTrustRefresher
             trusted = await LoadRootAsync(request, rootBytes, state, fetch, cancellationToken);
 
             // Still while they travel: the keys the trusted root assigns them are read now instead of after they arrive
-            // (this only reads keys; they are used in TUF's order below).
+            // (this only reads keys; they are used in TUF's order below). Once they are here, verifying them (and asking
+            // for the delegations) goes first, and the keys not read yet are read when used.
             foreach (var role in roles)
             {
+                if (downloads.IsCompleted)
+                {
+                    break;
+                }
+
                 trusted.Root.RoleFor(role).ImportKeys();
             }
         }
@@ -186,7 +192,7 @@ internal sealed class NotaryTrustRefresher
 
         // The delegations to search travel while timestamp, snapshot and targets are verified (verified themselves later,
         // in TUF's order); only once the root is trusted.
-        var early = new NotaryDelegationPrefetch(fetch, request.Delegations);
+        var early = new NotaryDelegationPrefetch(fetch, request.Delegations, _keyCache);
         if (rootFailure is null)
         {
             early.Start(bodies[2]!, bodies[1]!, cancellationToken);
