@@ -9,13 +9,15 @@ if (args is ["trace", ..])
     return;
 }
 
-// "coldpath [rounds] [--known-signers]": the cold-path measurements interleaved, medians (robust on a shared machine);
-// with --known-signers also a first validation in a process that read the signers' keys for another collection.
+// "coldpath [rounds] [--known-signers] [--root-then-four]": the cold-path measurements interleaved, medians (robust on a
+// shared machine); with --known-signers also a first validation in a process that read the signers' keys for another
+// collection, with --root-then-four also the server's time for root and then the other four files in parallel.
 if (args is ["coldpath", ..])
 {
     await NotaryColdPathBenchmarks.CompareAsync(
         args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200,
-        args.Contains("--known-signers"));
+        args.Contains("--known-signers"),
+        args.Contains("--root-then-four"));
     return;
 }
 
