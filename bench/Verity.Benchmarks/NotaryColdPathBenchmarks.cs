@@ -12,6 +12,7 @@ using Verity.Registry;
 using Verity.Registry.Client;
 using Verity.Validators;
 using Verity.Validators.NotaryV1;
+using Verity.Validators.NotaryV1.Tuf;
 
 namespace Verity.Benchmarks;
 
@@ -29,7 +30,7 @@ namespace Verity.Benchmarks;
 [MemoryDiagnoser]
 public class NotaryColdPathBenchmarks
 {
-    private static readonly string[] Files = ["root", "timestamp", "snapshot", "targets", "targets/releases"];
+    private static readonly string[] Roles = ["root", "timestamp", "snapshot", "targets", "targets/releases"];
 
     private ServiceProvider _services = null!;
     private IAuthenticatedServerClientFactory _clients = null!;
@@ -38,6 +39,7 @@ public class NotaryColdPathBenchmarks
     private ImageReference _image = null!;
     private string _gun = null!;
     private Dictionary<string, byte[]> _files = null!;
+    private TufKeyCache? _knownSigners;
 
     [GlobalSetup]
     public void Setup()
@@ -80,7 +82,7 @@ public class NotaryColdPathBenchmarks
                 InsecureHttpRegistries = [],
             },
             new AuthenticatedServer { BaseUri = _definition.Host, Kind = "Notary server", Operation = "notary" });
-        _files = Files.ToDictionary(
+        _files = Roles.ToDictionary(
             role => role,
             role => _client.GetAsync($"v2/{_gun}/_trust/tuf/{role}.json", _gun, 4 * 1024 * 1024, role, CancellationToken.None).AsTask().GetAwaiter().GetResult()!.Value.ToArray(),
             StringComparer.Ordinal);
@@ -97,13 +99,22 @@ public class NotaryColdPathBenchmarks
         var bed = TestbedFile.Load();
         var dir = bed["TESTBED_NOTARY_TUF_DIR"];
         _gun = bed["TESTBED_NOTARY_GUN"];
-        _files = Files.ToDictionary(role => role, role => File.ReadAllBytes(Path.Combine(dir, role.Replace('/', '_') + ".json")), StringComparer.Ordinal);
+        _files = Roles.ToDictionary(role => role, role => File.ReadAllBytes(Path.Combine(dir, role.Replace('/', '_') + ".json")), StringComparer.Ordinal);
         _definition = new NotaryV1ValidatorDefinition
         {
             Name = "first",
             TrustRoots = [new Core.Trust.PublicKeyTrustRoot("default", Core.Trust.VerificationKey.Parse(File.ReadAllText(bed["TESTBED_NOTARY_ROOT_PUB_PEM"])))],
         };
     }
+
+    /// <summary>The five files as fetched in the set-up (or read by <see cref="LoadFilesOnly"/>), by role.</summary>
+    internal IReadOnlyDictionary<string, byte[]> Files => _files;
+
+    /// <summary>The collection.</summary>
+    internal string Gun => _gun;
+
+    /// <summary>The pinned trust roots of the validator's configuration.</summary>
+    internal ImmutableArray<Core.Trust.PublicKeyTrustRoot> PinnedKeys => _definition.TrustRoots.OfType<Core.Trust.PublicKeyTrustRoot>().ToImmutableArray();
 
     [GlobalCleanup]
     public void Cleanup() => _services.Dispose();
@@ -113,7 +124,7 @@ public class NotaryColdPathBenchmarks
     public async Task<int> ServerFiveFilesSequential()
     {
         var total = 0;
-        foreach (var role in Files)
+        foreach (var role in Roles)
         {
             total += await Fetch(role);
         }
@@ -130,12 +141,46 @@ public class NotaryColdPathBenchmarks
         return total + parallel.Sum() + await Fetch("targets/releases");
     }
 
+    /// <summary>The five files if the delegation were asked for with timestamp, snapshot and targets (root; the other four in
+    /// parallel), which the validator does not do: it learns that the delegation exists from targets.json. No verification.</summary>
+    public async Task<int> ServerRootThenFourInParallel()
+    {
+        var total = await Fetch("root");
+        var parallel = await Task.WhenAll(Fetch("timestamp"), Fetch("snapshot"), Fetch("targets"), Fetch("targets/releases"));
+        return total + parallel.Sum();
+    }
+
     /// <summary>A first validation of the collection: everything fetched and verified, nothing kept from before.</summary>
     [Benchmark]
     public ValueTask<ValidationOutcome> FirstValidation()
     {
         var validator = new NotaryV1ValidatorFactory(_clients, TimeProvider.System).Create(_definition);
         return validator.ValidateAsync(_image, RuleOptions.Default, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A first validation of the collection in a process that has validated other collections signed by the same signers:
+    /// nothing of this collection kept, but the delegation's certificate read before (<see cref="PrepareKnownSigners"/>), as
+    /// another collection that the same signer signs would have left it; the pinned key is kept by any validation.
+    /// </summary>
+    public ValueTask<ValidationOutcome> FirstValidationKnownSigners()
+    {
+        var keys = _knownSigners ?? throw new InvalidOperationException("call PrepareKnownSigners first");
+        _knownSigners = null;
+        var factory = new NotaryV1ValidatorFactory(_clients, TimeProvider.System, new InMemoryTrustStateStore(), NotaryV1ValidatorFactory.DefaultTimeout, keyCache: keys);
+        return factory.Create(_definition).ValidateAsync(_image, RuleOptions.Default, CancellationToken.None);
+    }
+
+    /// <summary>A new key cache holding the certificates <c>targets</c> delegates to, read (untimed) for <see cref="FirstValidationKnownSigners"/>.</summary>
+    public void PrepareKnownSigners()
+    {
+        var keys = new TufKeyCache();
+        foreach (var key in MetadataReader.ReadTargets(_files["targets"], TufRoles.Targets, keys).Delegations.Keys.Values)
+        {
+            _ = key.Key;
+        }
+
+        _knownSigners = keys;
     }
 
     /// <summary>The verification alone: the same five files served from memory (as fetched in the set-up), no HTTP.</summary>
@@ -156,24 +201,46 @@ public class NotaryColdPathBenchmarks
     /// The four measurements interleaved (a random order in each round, so load on a shared machine falls on all alike):
     /// medians and quartiles, and the median per-round difference between a first validation and the server's answers.
     /// </summary>
-    public static async Task CompareAsync(int rounds)
+    /// <param name="rounds">How many rounds.</param>
+    /// <param name="knownSigners">Whether to add <see cref="FirstValidationKnownSigners"/>.</param>
+    /// <param name="rootThenFour">Whether to add <see cref="ServerRootThenFourInParallel"/>.</param>
+    public static async Task CompareAsync(int rounds, bool knownSigners = false, bool rootThenFour = false)
     {
         var bench = new NotaryColdPathBenchmarks();
         bench.Setup();
-        var names = new[] { "server, 5 files sequential (baseline)", "server, 5 files in the validator's schedule", "first validation", "verification alone, from memory" };
-        Func<Task>[] runs =
-        [
+        var names = new List<string> { "server, 5 files sequential (baseline)", "server, 5 files in the validator's schedule", "first validation", "verification alone, from memory" };
+        var runs = new List<Func<Task>>
+        {
             () => bench.ServerFiveFilesSequential(),
             () => bench.ServerFiveFilesInValidatorSchedule(),
             () => bench.FirstValidation().AsTask(),
             () => bench.FirstVerificationFromMemory().AsTask(),
-        ];
+        };
+        if (knownSigners)
+        {
+            names.Add("first validation, signers' keys known");
+            runs.Add(() => bench.FirstValidationKnownSigners().AsTask());
+        }
+
+        if (rootThenFour)
+        {
+            names.Add("server, root; the other 4 in parallel");
+            runs.Add(() => bench.ServerRootThenFourInParallel());
+        }
+
+        var known = names.IndexOf("first validation, signers' keys known");
+
         var times = names.Select(_ => new List<double>()).ToArray();
         var random = new Random(14);
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var i in Enumerable.Range(0, runs.Length).OrderBy(_ => random.Next()))
+            foreach (var i in Enumerable.Range(0, runs.Count).OrderBy(_ => random.Next()))
             {
+                if (i == known)
+                {
+                    bench.PrepareKnownSigners();
+                }
+
                 var clock = Stopwatch.StartNew();
                 await runs[i]();
                 times[i].Add(clock.Elapsed.TotalMilliseconds);
@@ -188,7 +255,7 @@ public class NotaryColdPathBenchmarks
 
         var baseline = Quantile(times[0], 0.5);
         Console.WriteLine($"{rounds} rounds, interleaved; median [p25–p75], ratio of medians to the baseline");
-        for (var i = 0; i < names.Length; i++)
+        for (var i = 0; i < names.Count; i++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {names[i],-45} {Quantile(times[i], 0.5),7:F2} ms [{Quantile(times[i], 0.25):F2}–{Quantile(times[i], 0.75):F2}]  {Quantile(times[i], 0.5) / baseline:F2}×"));
@@ -196,6 +263,12 @@ public class NotaryColdPathBenchmarks
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  first validation − baseline, median of the per-round differences: {Quantile(times[2].Zip(times[0], (v, b) => v - b), 0.5):F2} ms"));
+        if (knownSigners)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  first validation, signers' keys known − baseline, median of the per-round differences: {Quantile(times[known].Zip(times[0], (v, b) => v - b), 0.5):F2} ms"));
+        }
+
         bench.Cleanup();
     }
 

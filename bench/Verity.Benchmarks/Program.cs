@@ -9,10 +9,35 @@ if (args is ["trace", ..])
     return;
 }
 
-// "coldpath [rounds]": the cold-path measurements interleaved, medians (robust on a shared machine).
+// "coldpath [rounds] [--known-signers] [--root-then-four]": the cold-path measurements interleaved, medians (robust on a
+// shared machine); with --known-signers also a first validation in a process that read the signers' keys for another
+// collection, with --root-then-four also the server's time for root and then the other four files in parallel.
 if (args is ["coldpath", ..])
 {
-    await NotaryColdPathBenchmarks.CompareAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    await NotaryColdPathBenchmarks.CompareAsync(
+        args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200,
+        args.Contains("--known-signers"),
+        args.Contains("--root-then-four"));
+    return;
+}
+
+// "breakdown [rounds]": where the CPU of one first notaryv1 verification goes, from memory, parts interleaved, medians.
+if (args is ["breakdown", ..])
+{
+    await NotaryVerificationBreakdown.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500);
+    return;
+}
+
+// "verify-loop N": N first verifications from memory and nothing else, for a profiler (dotnet-trace collect -- …).
+if (args is ["verify-loop", ..])
+{
+    var loop = new NotaryColdPathBenchmarks();
+    loop.LoadFilesOnly();
+    for (var i = 0; i < int.Parse(args[1], CultureInfo.InvariantCulture); i++)
+    {
+        await loop.FirstVerificationFromMemory();
+    }
+
     return;
 }
 

@@ -60,8 +60,17 @@ internal static class DelegationLoader
             }
 
             fetched = true;
-            var bodies = await Task.WhenAll(batch.Select(role =>
+            var downloads = Task.WhenAll(batch.Select(role =>
                 fetch(role, trusted.Snapshot!.Meta.GetValueOrDefault(role)?.Length, cancellationToken).AsTask()));
+
+            // While they travel: read the keys their verified parents assign them (only reads keys).
+            foreach (var role in batch)
+            {
+                var delegations = trusted.GetTargets(TufRoles.Parent(role))!.Delegations;
+                delegations.RoleFor(delegations.Find(role)!).ImportKeys();
+            }
+
+            var bodies = await downloads;
             for (var i = 0; i < batch.Count; i++)
             {
                 if (bodies[i] is not { } body)

@@ -20,13 +20,16 @@ internal sealed class NotaryTrustRefresher
     private readonly TimeProvider _timeProvider;
     private readonly TufVerificationOptions _options;
     private readonly NotaryTrustCache _cache;
+    private readonly TufKeyCache _keyCache;
 
-    public NotaryTrustRefresher(ITrustStateStore store, TimeProvider timeProvider, TufVerificationOptions options, NotaryTrustCache cache, ILogger logger)
+    public NotaryTrustRefresher(
+        ITrustStateStore store, TimeProvider timeProvider, TufVerificationOptions options, NotaryTrustCache cache, TufKeyCache keyCache, ILogger logger)
     {
         _store = store;
         _timeProvider = timeProvider;
         _options = options;
         _cache = cache;
+        _keyCache = keyCache;
         _logger = logger;
     }
 
@@ -79,7 +82,7 @@ internal sealed class NotaryTrustRefresher
             }
 
             var now = _timeProvider.GetUtcNow();
-            trusted = TrustedMetadataSet.Resume(previous, now, known, _options);
+            trusted = TrustedMetadataSet.Resume(previous, now, known, _options, _keyCache);
             trusted.UpdateTimestamp(timestampBytes);
             if (!trusted.TryReuseSnapshot())
             {
@@ -104,7 +107,7 @@ internal sealed class NotaryTrustRefresher
 
                     // The snapshot's hash vouches for these bytes (the snapshot itself is verified once root is).
                     listedRoot.Verify(rootBytes, TufRoles.Root, TufRoles.Snapshot, _options.CompareListedLengths);
-                    trusted = TrustedMetadataSet.Resume(previous, now, known, _options);
+                    trusted = TrustedMetadataSet.Resume(previous, now, known, _options, _keyCache);
                     trusted.UpdateRoot(rootBytes, request.TrustRoots);
                     trusted.UpdateTimestamp(timestampBytes);
                 }
@@ -158,6 +161,19 @@ internal sealed class NotaryTrustRefresher
         try
         {
             trusted = await LoadRootAsync(request, rootBytes, state, fetch, cancellationToken);
+
+            // Still while they travel: the keys the trusted root assigns them are read now instead of after they arrive
+            // (this only reads keys; they are used in TUF's order below). Once they are here, verifying them (and asking
+            // for the delegations) goes first, and the keys not read yet are read when used.
+            foreach (var role in roles)
+            {
+                if (downloads.IsCompleted)
+                {
+                    break;
+                }
+
+                trusted.Root.RoleFor(role).ImportKeys();
+            }
         }
         catch (TufException e)
         {
@@ -176,7 +192,7 @@ internal sealed class NotaryTrustRefresher
 
         // The delegations to search travel while timestamp, snapshot and targets are verified (verified themselves later,
         // in TUF's order); only once the root is trusted.
-        var early = new NotaryDelegationPrefetch(fetch, request.Delegations);
+        var early = new NotaryDelegationPrefetch(fetch, request.Delegations, _keyCache);
         if (rootFailure is null)
         {
             early.Start(bodies[2]!, bodies[1]!, cancellationToken);
@@ -219,10 +235,10 @@ internal sealed class NotaryTrustRefresher
         var now = _timeProvider.GetUtcNow();
         if (state.TrustedRoot is not { } trustedRoot)
         {
-            return TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, now, state.Versions, _options);
+            return TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, now, state.Versions, _options, _keyCache);
         }
 
-        var trusted = TrustedMetadataSet.LoadTrustedRoot(gun, trustedRoot, now, state.Versions, _options);
+        var trusted = TrustedMetadataSet.LoadTrustedRoot(gun, trustedRoot, now, state.Versions, _options, _keyCache);
         var from = trusted.Root.Version;
         var served = MetadataReader.ReadRoot(rootBytes);
         var to = served.Version;
@@ -236,7 +252,7 @@ internal sealed class NotaryTrustRefresher
             }
 
             // The same root (a lower version is refused as a rollback there).
-            return TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, now, state.Versions, _options);
+            return TrustedMetadataSet.LoadPinnedRoot(gun, rootBytes, request.TrustRoots, now, state.Versions, _options, _keyCache);
         }
 
         if (to - from > MaxRootRotations)

@@ -51,6 +51,7 @@ internal sealed class NotaryTrustVerifier
     private readonly TimeProvider _timeProvider;
     private readonly TufVerificationOptions _options;
     private readonly NotaryTrustCache _cache;
+    private readonly TufKeyCache _keyCache;
     private readonly NotaryTrustRefresher _refresher;
 
     /// <summary>Creates the verifier.</summary>
@@ -60,14 +61,22 @@ internal sealed class NotaryTrustVerifier
     /// <param name="cache">Verified trust data kept between validations, shared by the verifiers of one process;
     /// null for one of this verifier's own.</param>
     /// <param name="logger">Where the fall-back from kept trust data to a full refresh is logged, with its reason.</param>
+    /// <param name="keyCache">The keys and certificates metadata listed, read once per process and shared by its verifiers;
+    /// null for one of this verifier's own.</param>
     public NotaryTrustVerifier(
-        ITrustStateStore store, TimeProvider timeProvider, TufVerificationOptions? options = null, NotaryTrustCache? cache = null, ILogger? logger = null)
+        ITrustStateStore store,
+        TimeProvider timeProvider,
+        TufVerificationOptions? options = null,
+        NotaryTrustCache? cache = null,
+        ILogger? logger = null,
+        TufKeyCache? keyCache = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options ?? TufVerificationOptions.Default;
         _cache = cache ?? new NotaryTrustCache();
-        _refresher = new NotaryTrustRefresher(_store, _timeProvider, _options, _cache, logger ?? NullLogger.Instance);
+        _keyCache = keyCache ?? new TufKeyCache();
+        _refresher = new NotaryTrustRefresher(_store, _timeProvider, _options, _cache, _keyCache, logger ?? NullLogger.Instance);
     }
 
     /// <summary>Verifies the collection and resolves the reference.</summary>
@@ -142,7 +151,7 @@ internal sealed class NotaryTrustVerifier
     {
         var gun = request.Gun;
         var state = await _store.GetAsync(request.StateKey, cancellationToken);
-        var trusted = TrustedMetadataSet.Resume(collection, _timeProvider.GetUtcNow(), state.Versions, _options);
+        var trusted = TrustedMetadataSet.Resume(collection, _timeProvider.GetUtcNow(), state.Versions, _options, _keyCache);
         trusted.UpdateTimestamp(collection.TimestampBytes);
         if (!trusted.TryReuseSnapshot() || !trusted.TryReuseTargets(TufRoles.Targets))
         {

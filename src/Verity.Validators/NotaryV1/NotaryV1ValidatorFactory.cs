@@ -14,7 +14,8 @@ namespace Verity.Validators.NotaryV1;
 /// rollback state (an <see cref="InMemoryTrustStateStore"/>, or a <see cref="FileTrustStateStore"/> with a state directory,
 /// with floors shared by every replica when the host registers an <see cref="IRollbackFloorStore"/>), so a reload cannot be used to roll a collection back,
 /// and its <see cref="NotaryTrustCache"/> of verified trust data, so a reload does not make every collection cost a
-/// full download again.
+/// full download again, and its <see cref="TufKeyCache"/>, so a key that many collections list (a pinned root key in each
+/// collection's root certificate, a signer's delegation certificate) is read once.
 /// Each validator's Notary client uses the validator's <c>auth</c> (credentials without a registry apply to the
 /// Notary host) and <c>cert</c>; a host given as <c>http://</c> is spoken to over plain HTTP, as Connaisseur does.
 /// </remarks>
@@ -28,6 +29,7 @@ public sealed class NotaryV1ValidatorFactory
     private readonly TimeProvider _time;
     private readonly ITrustStateStore _store;
     private readonly NotaryTrustCache _cache;
+    private readonly TufKeyCache _keyCache;
     private readonly TimeSpan _timeout;
     private readonly ILogger? _logger;
 
@@ -48,12 +50,18 @@ public sealed class NotaryV1ValidatorFactory
     }
 
     internal NotaryV1ValidatorFactory(
-        IAuthenticatedServerClientFactory clients, TimeProvider time, ITrustStateStore store, TimeSpan timeout, NotaryTrustCache? cache = null)
+        IAuthenticatedServerClientFactory clients,
+        TimeProvider time,
+        ITrustStateStore store,
+        TimeSpan timeout,
+        NotaryTrustCache? cache = null,
+        TufKeyCache? keyCache = null)
     {
         _clients = clients ?? throw new ArgumentNullException(nameof(clients));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _cache = cache ?? new NotaryTrustCache();
+        _keyCache = keyCache ?? new TufKeyCache();
         _timeout = timeout;
     }
 
@@ -100,7 +108,7 @@ public sealed class NotaryV1ValidatorFactory
             throw new ConfigurationException($"validator \"{notary.Name}\": {e.Message}", e);
         }
 
-        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache, logger: _logger), _time, _timeout);
+        return new NotaryV1Validator(notary, roots.ToImmutable(), client, new NotaryTrustVerifier(_store, _time, cache: _cache, logger: _logger, keyCache: _keyCache), _time, _timeout);
     }
 
     private static ITrustStateStore CreateStore(ValidatorStateOptions? state, IRollbackFloorStore? sharedFloors)

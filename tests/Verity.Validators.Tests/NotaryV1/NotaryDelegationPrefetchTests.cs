@@ -1,5 +1,6 @@
 using System.Text;
 using Verity.Validators.NotaryV1;
+using Verity.Validators.NotaryV1.Tuf;
 
 namespace Verity.Validators.Tests.NotaryV1;
 
@@ -60,6 +61,59 @@ public sealed class NotaryDelegationPrefetchTests
         prefetch.Start(Encoding.UTF8.GetBytes("{not json"), Snapshot("targets/releases"), Ct);
 
         Assert.Empty(asked);
+    }
+
+    [Fact]
+    public async Task Start_WithKeyCache_ReadsOnlyTheKeysOfTheDelegationsFetchedEarly()
+    {
+        using var releases = TestKey.CreateX509("releases signer");
+        using var alice = TestKey.Create();
+        var keyCache = new TufKeyCache();
+        var prefetch = new NotaryDelegationPrefetch(Recording([]), [], keyCache);
+
+        prefetch.Start(TargetsWithKeys((releases, "targets/releases"), (alice, "targets/alice")), Snapshot("targets", "targets/releases", "targets/alice"), Ct);
+        await prefetch.KeysRead;
+
+        Assert.True(keyCache.TryGetKey(releases.VerificationKey.SubjectPublicKeyInfo.ToArray(), out var kept, out _));
+        Assert.Same(kept, TufKey.Create(releases.KeyType, releases.PublicBytes, keyCache).Key);
+        Assert.Equal(2, keyCache.Count); // the certificate and its key; not alice's key
+    }
+
+    [Fact]
+    public async Task Start_WithKeyCache_DelegationTheSnapshotDoesNotList_ReadsNoKeys()
+    {
+        using var releases = TestKey.Create();
+        var keyCache = new TufKeyCache();
+        var prefetch = new NotaryDelegationPrefetch(Recording([]), [], keyCache);
+
+        prefetch.Start(TargetsWithKeys((releases, "targets/releases")), Snapshot("targets"), Ct);
+        await prefetch.KeysRead;
+
+        Assert.Equal(0, keyCache.Count);
+    }
+
+    [Fact]
+    public async Task Start_WithKeyCache_KeysThatDoNotRead_AreLeftForTheVerifier()
+    {
+        var keyCache = new TufKeyCache();
+        var asked = new List<string>();
+        var prefetch = new NotaryDelegationPrefetch(Recording(asked), [], keyCache);
+        var targets = Encoding.UTF8.GetBytes(
+            """{"signed":{"delegations":{"keys":{"a":{"keytype":"ecdsa","keyval":{"public":"AAAA"}},"b":{"keytype":"ecdsa","keyval":{"public":7}}},"roles":[{"name":"targets/releases","keyids":["a","b","c",5]}]}}}""");
+
+        prefetch.Start(targets, Snapshot("targets/releases"), Ct);
+        await prefetch.KeysRead;
+
+        Assert.Equal(["targets/releases"], asked);
+        Assert.Equal(0, keyCache.Count);
+    }
+
+    private static byte[] TargetsWithKeys(params (TestKey Key, string Role)[] delegations)
+    {
+        var keys = string.Join(',', delegations.Select(d =>
+            $"\"{d.Key.Id}\":{{\"keytype\":\"{d.Key.KeyType}\",\"keyval\":{{\"private\":null,\"public\":\"{Convert.ToBase64String(d.Key.PublicBytes)}\"}}}}"));
+        var roles = string.Join(',', delegations.Select(d => $"{{\"name\":\"{d.Role}\",\"keyids\":[\"{d.Key.Id}\"],\"threshold\":1}}"));
+        return Encoding.UTF8.GetBytes($"{{\"signed\":{{\"_type\":\"Targets\",\"delegations\":{{\"keys\":{{{keys}}},\"roles\":[{roles}]}},\"targets\":{{}}}}}}");
     }
 
     private static NotaryRoleFetcher Recording(List<string> asked) => (role, _, _) =>

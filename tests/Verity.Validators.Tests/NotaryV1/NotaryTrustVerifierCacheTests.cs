@@ -49,6 +49,29 @@ public sealed class NotaryTrustVerifierCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_KeysReadByAnotherVerifier_SameVerdictsWithoutReadingThemAgain()
+    {
+        // Two first validations that share only the process's key cache (as validators of one factory across reloads).
+        _collection.AddDelegation(TufRoles.Releases).Targets["signed"] = _signed;
+        var files = _collection.Build();
+        var keyCache = new TufKeyCache();
+        var first = new NotaryTrustVerifier(new InMemoryTrustStateStore(), _time, keyCache: keyCache);
+        AssertTrusted(await first.VerifyAsync(Request(), ForgedCollection.Serve(files), Ct), _signed);
+        var read = keyCache.Count;
+        Assert.True(read > 0);
+
+        var second = new NotaryTrustVerifier(new InMemoryTrustStateStore(), _time, keyCache: keyCache);
+        AssertTrusted(await second.VerifyAsync(Request(), ForgedCollection.Serve(files), Ct), _signed);
+        Assert.Equal(read, keyCache.Count);
+
+        // The kept keys do not stand in for a signature: targets signed by a key root does not assign to targets.
+        _collection.Signers[TufRoles.Targets] = [_collection.RoleKeys[TufRoles.Snapshot][0]];
+        var forged = _collection.Resign(files, TufRoles.Targets, TufRoles.Snapshot, TufRoles.Timestamp);
+        var third = new NotaryTrustVerifier(new InMemoryTrustStateStore(), _time, keyCache: keyCache);
+        AssertDenied(await third.VerifyAsync(Request(), ForgedCollection.Serve(forged), Ct), "targets has 0 of 1 required valid signatures");
+    }
+
+    [Fact]
     public async Task Verify_TargetsResigned_FetchesTheChangedRolesOnlyAndTrustsTheNewDigest()
     {
         _collection.AddDelegation(TufRoles.Releases).Targets["signed"] = _signed;

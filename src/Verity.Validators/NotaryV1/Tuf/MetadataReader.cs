@@ -27,12 +27,14 @@ internal static partial class MetadataReader
     public const int MaxSignatures = 64;
 
     /// <summary>Reads <c>root.json</c>.</summary>
+    /// <param name="bytes">The file as served.</param>
+    /// <param name="keyCache">Where the keys it lists are read once per process (<see cref="TufKeyCache"/>), or null.</param>
     /// <exception cref="MalformedMetadataException">The bytes are not valid root metadata.</exception>
-    public static RootMetadata ReadRoot(ReadOnlyMemory<byte> bytes)
+    public static RootMetadata ReadRoot(ReadOnlyMemory<byte> bytes, TufKeyCache? keyCache = null)
     {
-        return Read(bytes, TufRoles.Root, RootMetadata.TypeName, static (signed, common) =>
+        return Read(bytes, TufRoles.Root, RootMetadata.TypeName, (signed, common) =>
         {
-            var keys = ReadKeys(Required(signed, "keys", "root"), "root.keys");
+            var keys = ReadKeys(Required(signed, "keys", "root"), "root.keys", keyCache);
             var rolesElement = Required(signed, "roles", "root");
             if (rolesElement.ValueKind != JsonValueKind.Object)
             {
@@ -92,8 +94,11 @@ internal static partial class MetadataReader
     }
 
     /// <summary>Reads the metadata of targets role <paramref name="role"/> (<c>targets</c> or a delegation).</summary>
+    /// <param name="bytes">The file as served.</param>
+    /// <param name="role">The role.</param>
+    /// <param name="keyCache">Where the delegation keys it lists are read once per process (<see cref="TufKeyCache"/>), or null.</param>
     /// <exception cref="MalformedMetadataException">The bytes are not valid targets metadata.</exception>
-    public static TargetsMetadata ReadTargets(ReadOnlyMemory<byte> bytes, string role)
+    public static TargetsMetadata ReadTargets(ReadOnlyMemory<byte> bytes, string role, TufKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(role);
         if (role != TufRoles.Targets && !TufRoles.IsDelegation(role))
@@ -119,7 +124,7 @@ internal static partial class MetadataReader
             }
 
             var delegations = signed.TryGetProperty("delegations", out var d) && d.ValueKind != JsonValueKind.Null
-                ? ReadDelegations(d, role)
+                ? ReadDelegations(d, role, keyCache)
                 : Delegations.None;
             return common.Targets(targets.ToImmutable(), delegations);
         });
@@ -353,7 +358,7 @@ internal static partial class MetadataReader
         throw new MalformedMetadataException($"{where} \"{text}\" is not an RFC 3339 time");
     }
 
-    private static ImmutableDictionary<string, TufKey> ReadKeys(JsonElement element, string where)
+    private static ImmutableDictionary<string, TufKey> ReadKeys(JsonElement element, string where, TufKeyCache? keyCache)
     {
         if (element.ValueKind == JsonValueKind.Null)
         {
@@ -368,7 +373,7 @@ internal static partial class MetadataReader
         var keys = ImmutableDictionary.CreateBuilder<string, TufKey>(StringComparer.Ordinal);
         foreach (var key in element.EnumerateObject())
         {
-            keys[key.Name] = TufKey.Read(key.Value, $"{where}[\"{key.Name}\"]");
+            keys[key.Name] = TufKey.Read(key.Value, $"{where}[\"{key.Name}\"]", keyCache);
         }
 
         return keys.ToImmutable();
@@ -454,7 +459,7 @@ internal static partial class MetadataReader
         }
     }
 
-    private static Delegations ReadDelegations(JsonElement element, string role)
+    private static Delegations ReadDelegations(JsonElement element, string role, TufKeyCache? keyCache)
     {
         var where = role + ".delegations";
         if (element.ValueKind != JsonValueKind.Object)
@@ -463,7 +468,7 @@ internal static partial class MetadataReader
         }
 
         var keys = element.TryGetProperty("keys", out var keysElement)
-            ? ReadKeys(keysElement, where + ".keys")
+            ? ReadKeys(keysElement, where + ".keys", keyCache)
             : ImmutableDictionary<string, TufKey>.Empty;
         var roles = ImmutableArray.CreateBuilder<DelegatedRole>();
         if (element.TryGetProperty("roles", out var rolesElement) && rolesElement.ValueKind != JsonValueKind.Null)

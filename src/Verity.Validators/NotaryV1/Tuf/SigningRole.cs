@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Verity.Core.Trust;
 
 namespace Verity.Validators.NotaryV1.Tuf;
 
@@ -56,6 +57,18 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
     }
 
     /// <summary>
+    /// Reads every key of the role now (<see cref="TufKey"/> reads a key on first use), so that it is ready before the
+    /// metadata it verifies arrives; decides nothing, and a key that cannot be read is left for <see cref="Verify"/>.
+    /// </summary>
+    public void ImportKeys()
+    {
+        foreach (var key in Keys.Values)
+        {
+            _ = key.Key;
+        }
+    }
+
+    /// <summary>
     /// Checks that a threshold of this role's keys signed <paramref name="metadata"/> (TUF §5.4.2, §5.5.3,
     /// §5.6.3; Notary's <c>signed.VerifySignatures</c>).
     /// </summary>
@@ -65,8 +78,12 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
     /// whole check. Each key counts once, and keys are compared by public key, so one key listed under two
     /// IDs (say as <c>ecdsa</c> and as <c>ecdsa-x509</c>) cannot meet a threshold of 2 alone.
     /// </remarks>
+    /// <param name="metadata">The metadata.</param>
+    /// <param name="verifiedBefore">Signatures of this very <paramref name="metadata"/> already found valid, each with the
+    /// key that verified it (the pinned keys' check of root): a listed key equal to that key (the same public key) counts
+    /// for that signature without verifying it again, since the same key, method, message and signature give the same answer.</param>
     /// <exception cref="UnsignedMetadataException">The threshold is not met.</exception>
-    public void Verify(TufMetadata metadata)
+    public void Verify(TufMetadata metadata, IReadOnlyList<(TufSignature Signature, VerificationKey Key)>? verifiedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(metadata);
         if (metadata.Signatures.IsEmpty)
@@ -90,7 +107,7 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
 
             if (key.Key is not null
                 && !signers.Contains(key.Key.Fingerprint())
-                && SignatureMethods.Verify(key.Key, signature.Method, metadata.SignedBytes.Span, signature.Value))
+                && (WasVerified(signature, key.Key) || SignatureMethods.Verify(key.Key, signature.Method, metadata.SignedBytes.Span, signature.Value)))
             {
                 signers.Add(key.Key.Fingerprint());
             }
@@ -100,6 +117,24 @@ internal sealed record SigningRole(string Name, ImmutableDictionary<string, TufK
         {
             throw new UnsignedMetadataException(
                 $"{Name} has {signers.Count} of {Threshold} required valid signatures");
+        }
+
+        bool WasVerified(TufSignature signature, VerificationKey key)
+        {
+            if (verifiedBefore is null)
+            {
+                return false;
+            }
+
+            foreach (var (verified, by) in verifiedBefore)
+            {
+                if (ReferenceEquals(verified, signature) && by.Equals(key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

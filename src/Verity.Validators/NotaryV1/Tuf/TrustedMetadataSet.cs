@@ -39,6 +39,7 @@ internal sealed class TrustedMetadataSet
     private readonly ImmutableDictionary<string, long> _knownVersions;
     private readonly TufVerificationOptions _options;
     private readonly VerifiedCollection? _previous;
+    private readonly TufKeyCache? _keyCache;
     private readonly Dictionary<string, TargetsMetadata> _targets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImmutableArray<DelegatedRole>> _chains = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SigningRole> _signedBy = new(StringComparer.Ordinal);
@@ -52,6 +53,7 @@ internal sealed class TrustedMetadataSet
         ReadOnlyMemory<byte> rootBytes,
         IReadOnlyDictionary<string, long>? knownVersions,
         TufVerificationOptions? options,
+        TufKeyCache? keyCache,
         VerifiedCollection? previous = null)
     {
         Gun = gun;
@@ -61,6 +63,7 @@ internal sealed class TrustedMetadataSet
         _knownVersions = knownVersions?.ToImmutableDictionary(StringComparer.Ordinal) ?? ImmutableDictionary<string, long>.Empty;
         _options = options ?? TufVerificationOptions.Default;
         _previous = previous;
+        _keyCache = keyCache;
     }
 
     /// <summary>The collection, e.g. <c>docker.io/library/nginx</c>; used in messages.</summary>
@@ -119,6 +122,8 @@ internal sealed class TrustedMetadataSet
     /// <param name="referenceTime">The fixed update start time.</param>
     /// <param name="knownVersions">The highest version of each role seen before for this collection.</param>
     /// <param name="options">Strictness choices; null for the defaults.</param>
+    /// <param name="keyCache">Where the keys metadata lists are read once per process; null to read them for this set alone.
+    /// The pinned keys are kept there too, so a root certificate holding one is not imported again.</param>
     /// <exception cref="MalformedMetadataException">root.json cannot be read.</exception>
     /// <exception cref="UnsignedMetadataException">A pinned key did not sign root, or root's own threshold is not met.</exception>
     /// <exception cref="BadVersionNumberException">root is older than one seen before.</exception>
@@ -129,7 +134,8 @@ internal sealed class TrustedMetadataSet
         IReadOnlyList<PublicKeyTrustRoot> pinnedKeys,
         DateTimeOffset referenceTime,
         IReadOnlyDictionary<string, long>? knownVersions = null,
-        TufVerificationOptions? options = null)
+        TufVerificationOptions? options = null,
+        TufKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(gun);
         ArgumentNullException.ThrowIfNull(pinnedKeys);
@@ -138,10 +144,10 @@ internal sealed class TrustedMetadataSet
             throw new ArgumentException("at least one pinned key is required", nameof(pinnedKeys));
         }
 
-        var root = MetadataReader.ReadRoot(rootBytes);
-        RequirePinnedSignatures(root, pinnedKeys);
-        var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
-        set.RootRoleOf(root).Verify(root);
+        var root = MetadataReader.ReadRoot(rootBytes, keyCache);
+        var pinnedSignatures = RequirePinnedSignatures(root, pinnedKeys, keyCache);
+        var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options, keyCache);
+        set.RootRoleOf(root).Verify(root, pinnedSignatures);
         set.CheckRollback(TufRoles.Root, root.Version);
         return set;
     }
@@ -150,6 +156,12 @@ internal sealed class TrustedMetadataSet
     /// Starts a set from a root trusted out of band (python-tuf's constructor, TUF §5.2), e.g. one this
     /// process verified before; it is checked only against its own root keys and threshold.
     /// </summary>
+    /// <param name="gun">The collection, for messages.</param>
+    /// <param name="rootBytes">root.json as served.</param>
+    /// <param name="referenceTime">The fixed update start time.</param>
+    /// <param name="knownVersions">The highest version of each role seen before for this collection.</param>
+    /// <param name="options">Strictness choices; null for the defaults.</param>
+    /// <param name="keyCache">As for <see cref="LoadPinnedRoot"/>.</param>
     /// <exception cref="MalformedMetadataException">root.json cannot be read.</exception>
     /// <exception cref="UnsignedMetadataException">root's own threshold is not met.</exception>
     public static TrustedMetadataSet LoadTrustedRoot(
@@ -157,11 +169,12 @@ internal sealed class TrustedMetadataSet
         ReadOnlyMemory<byte> rootBytes,
         DateTimeOffset referenceTime,
         IReadOnlyDictionary<string, long>? knownVersions = null,
-        TufVerificationOptions? options = null)
+        TufVerificationOptions? options = null,
+        TufKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(gun);
-        var root = MetadataReader.ReadRoot(rootBytes);
-        var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options);
+        var root = MetadataReader.ReadRoot(rootBytes, keyCache);
+        var set = new TrustedMetadataSet(gun, referenceTime, root, rootBytes, knownVersions, options, keyCache);
         set.RootRoleOf(root).Verify(root);
         return set;
     }
@@ -178,13 +191,15 @@ internal sealed class TrustedMetadataSet
     /// <paramref name="previous"/> count as seen too.</param>
     /// <param name="options">Strictness choices; null for the defaults. They must be the ones <paramref name="previous"/>
     /// was verified with.</param>
+    /// <param name="keyCache">As for <see cref="LoadPinnedRoot"/>: for the roles read from now on.</param>
     /// <exception cref="ArgumentException"><paramref name="previous"/> was verified with other options.</exception>
     /// <exception cref="BadVersionNumberException">A newer root was seen since.</exception>
     public static TrustedMetadataSet Resume(
         VerifiedCollection previous,
         DateTimeOffset referenceTime,
         IReadOnlyDictionary<string, long>? knownVersions = null,
-        TufVerificationOptions? options = null)
+        TufVerificationOptions? options = null,
+        TufKeyCache? keyCache = null)
     {
         ArgumentNullException.ThrowIfNull(previous);
         options ??= TufVerificationOptions.Default;
@@ -206,7 +221,7 @@ internal sealed class TrustedMetadataSet
             }
         }
 
-        var set = new TrustedMetadataSet(previous.Gun, referenceTime, previous.Root, previous.RootBytes, known.ToImmutable(), options, previous);
+        var set = new TrustedMetadataSet(previous.Gun, referenceTime, previous.Root, previous.RootBytes, known.ToImmutable(), options, keyCache, previous);
         set.CheckRollback(TufRoles.Root, previous.Root.Version);
         return set;
     }
@@ -229,16 +244,13 @@ internal sealed class TrustedMetadataSet
             throw new InvalidOperationException("root cannot be updated after the timestamp is loaded");
         }
 
-        var newRoot = MetadataReader.ReadRoot(data);
-        if (pinnedKeys is not null)
-        {
-            RequirePinnedSignatures(newRoot, pinnedKeys);
-        }
+        var newRoot = MetadataReader.ReadRoot(data, _keyCache);
+        var pinnedSignatures = pinnedKeys is null ? null : RequirePinnedSignatures(newRoot, pinnedKeys, _keyCache);
 
         var trustedRootRole = RootRoleOf(Root);
         try
         {
-            trustedRootRole.Verify(newRoot);
+            trustedRootRole.Verify(newRoot, pinnedSignatures);
         }
         catch (UnsignedMetadataException e)
         {
@@ -246,7 +258,7 @@ internal sealed class TrustedMetadataSet
                 $"root version {newRoot.Version} is not signed by the keys of trusted root version {Root.Version}: {e.Message}", e);
         }
 
-        RootRoleOf(newRoot).Verify(newRoot);
+        RootRoleOf(newRoot).Verify(newRoot, pinnedSignatures);
         if (newRoot.Version != Root.Version + 1)
         {
             throw new BadVersionNumberException(
@@ -386,7 +398,7 @@ internal sealed class TrustedMetadataSet
         var listed = Snapshot!.Meta.GetValueOrDefault(role)
             ?? throw new TufException($"snapshot does not list {role}");
         listed.Verify(data.Span, role, TufRoles.Snapshot, _options.CompareListedLengths);
-        var targets = MetadataReader.ReadTargets(data, role);
+        var targets = MetadataReader.ReadTargets(data, role, _keyCache);
         signingRole.Verify(targets);
         LoadTargets(role, targets, listed, signingRole, chain);
         return targets;
@@ -492,20 +504,28 @@ internal sealed class TrustedMetadataSet
     /// Connaisseur (notaryserver/repo.go validateRoot): every pinned key must have made at least one valid
     /// signature over root; key IDs are not compared because root names the key by its certificate's ID.
     /// </summary>
-    private static void RequirePinnedSignatures(RootMetadata root, IReadOnlyList<PublicKeyTrustRoot> pinnedKeys)
+    /// <returns>The signatures found valid, each with the pinned key that verified it (root's own keys include the same
+    /// key in its certificate, and need not verify them again).</returns>
+    private static List<(TufSignature Signature, VerificationKey Key)> RequirePinnedSignatures(
+        RootMetadata root, IReadOnlyList<PublicKeyTrustRoot> pinnedKeys, TufKeyCache? keyCache)
     {
         if (root.Signatures.IsEmpty)
         {
             throw new UnsignedMetadataException("root has no signatures");
         }
 
+        var verified = new List<(TufSignature Signature, VerificationKey Key)>(pinnedKeys.Count);
         foreach (var pinned in pinnedKeys)
         {
+            // Root lists the pinned key again in its root certificate: that key is then this instance, imported once.
+            keyCache?.Add(pinned.Key);
+
             var signed = false;
             foreach (var signature in root.Signatures)
             {
                 if (SignatureMethods.Verify(pinned.Key, signature.Method, root.SignedBytes.Span, signature.Value))
                 {
+                    verified.Add((signature, pinned.Key));
                     signed = true;
                     break;
                 }
@@ -516,6 +536,8 @@ internal sealed class TrustedMetadataSet
                 throw new UnsignedMetadataException($"root is not signed by trust root \"{pinned.Name}\"");
             }
         }
+
+        return verified;
     }
 
     /// <summary>

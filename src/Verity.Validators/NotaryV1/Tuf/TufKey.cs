@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -27,7 +28,7 @@ internal sealed class TufKey
 {
     private readonly Lazy<(VerificationKey? Key, string? Problem, string? CommonName)> _parsed;
 
-    private TufKey(string keyType, byte[] publicBytes, string id)
+    private TufKey(string keyType, byte[] publicBytes, string id, TufKeyCache? cache)
     {
         KeyType = keyType;
         PublicBytes = publicBytes;
@@ -35,7 +36,7 @@ internal sealed class TufKey
 
         // Importing a key costs far more than reading the metadata that lists it, and most listed keys
         // (delegation keys of roles not searched) are never used: parse on first use.
-        _parsed = new(() => (TryParseKey(keyType, publicBytes, out var problem, out var commonName), problem, commonName), LazyThreadSafetyMode.PublicationOnly);
+        _parsed = new(() => (TryParseKey(keyType, publicBytes, cache, out var problem, out var commonName), problem, commonName), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>The <c>keytype</c>, e.g. <c>ecdsa-x509</c>.</summary>
@@ -65,16 +66,23 @@ internal sealed class TufKey
     public bool IsCertificate => KeyType is "ecdsa-x509" or "rsa-x509";
 
     /// <summary>Creates a key from its type and public bytes.</summary>
-    public static TufKey Create(string keyType, byte[] publicBytes)
+    /// <param name="keyType">The <c>keytype</c>.</param>
+    /// <param name="publicBytes">The decoded <c>keyval.public</c>.</param>
+    /// <param name="cache">Where the key and certificate read before are kept, to be read once per process; null to read
+    /// them for this key alone.</param>
+    public static TufKey Create(string keyType, byte[] publicBytes, TufKeyCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(keyType);
         ArgumentNullException.ThrowIfNull(publicBytes);
-        return new TufKey(keyType, publicBytes, ComputeId(keyType, publicBytes));
+        return new TufKey(keyType, publicBytes, ComputeId(keyType, publicBytes), cache);
     }
 
     /// <summary>Reads a KEY object.</summary>
+    /// <param name="element">The object.</param>
+    /// <param name="where">Where it is, for messages.</param>
+    /// <param name="cache">As for <see cref="Create"/>.</param>
     /// <exception cref="MalformedMetadataException">The object is malformed.</exception>
-    public static TufKey Read(JsonElement element, string where)
+    public static TufKey Read(JsonElement element, string where, TufKeyCache? cache = null)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -96,7 +104,7 @@ internal sealed class TufKey
             throw new MalformedMetadataException($"{where} carries private key material");
         }
 
-        return Create(keyType, publicBytes);
+        return Create(keyType, publicBytes, cache);
     }
 
     /// <summary>Notary's key ID for a key of <paramref name="keyType"/> with <paramref name="publicBytes"/>.</summary>
@@ -118,7 +126,7 @@ internal sealed class TufKey
     /// <inheritdoc/>
     public override string ToString() => $"{KeyType} key {Id}";
 
-    private static VerificationKey? TryParseKey(string keyType, byte[] publicBytes, out string? problem, out string? commonName)
+    private static VerificationKey? TryParseKey(string keyType, byte[] publicBytes, TufKeyCache? cache, out string? problem, out string? commonName)
     {
         VerificationKey? key;
         commonName = null;
@@ -126,7 +134,7 @@ internal sealed class TufKey
         {
             case "ecdsa":
             case "rsa":
-                if (!VerificationKey.TryFromSubjectPublicKeyInfo(publicBytes, out key, out problem))
+                if (!TryReadSubjectPublicKeyInfo(publicBytes, cache, out key, out problem))
                 {
                     return null;
                 }
@@ -134,7 +142,7 @@ internal sealed class TufKey
                 break;
             case "ecdsa-x509":
             case "rsa-x509":
-                key = TryReadCertificateKey(publicBytes, out problem, out commonName);
+                key = TryReadCertificateKey(publicBytes, cache, out problem, out commonName);
                 if (key is null)
                 {
                     return null;
@@ -150,7 +158,7 @@ internal sealed class TufKey
 
                 // SubjectPublicKeyInfo for id-Ed25519 (RFC 8410 §4): SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING }.
                 byte[] spki = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, .. publicBytes];
-                if (!VerificationKey.TryFromSubjectPublicKeyInfo(spki, out key, out problem))
+                if (!TryReadSubjectPublicKeyInfo(spki, cache, out key, out problem))
                 {
                     return null;
                 }
@@ -178,7 +186,15 @@ internal sealed class TufKey
         return key;
     }
 
-    private static VerificationKey? TryReadCertificateKey(byte[] pemBytes, out string? problem, out string? commonName)
+    private static bool TryReadSubjectPublicKeyInfo(
+        byte[] spki, TufKeyCache? cache, [NotNullWhen(true)] out VerificationKey? key, [NotNullWhen(false)] out string? problem)
+    {
+        return cache is null
+            ? VerificationKey.TryFromSubjectPublicKeyInfo(spki, out key, out problem)
+            : cache.TryGetKey(spki, out key, out problem);
+    }
+
+    private static VerificationKey? TryReadCertificateKey(byte[] pemBytes, TufKeyCache? cache, out string? problem, out string? commonName)
     {
         commonName = null;
         string pem;
@@ -199,23 +215,30 @@ internal sealed class TufKey
             return null;
         }
 
+        TufKeyCache.CertificateKey? read;
         try
         {
-            using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(pem[fields.Base64Data]));
-            var spki = certificate.PublicKey.ExportSubjectPublicKeyInfo();
-            if (!VerificationKey.TryFromSubjectPublicKeyInfo(spki, out var key, out problem))
+            var der = Convert.FromBase64String(pem[fields.Base64Data]);
+            if (cache is null || !cache.TryGetCertificate(der, out read))
             {
-                return null;
+                using var certificate = X509CertificateLoader.LoadCertificate(der);
+                read = new TufKeyCache.CertificateKey(certificate.PublicKey.ExportSubjectPublicKeyInfo(), SingleCommonName(certificate.SubjectName));
+                cache?.AddCertificate(der, read);
             }
-
-            commonName = SingleCommonName(certificate.SubjectName);
-            return key;
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {
             problem = $"the certificate cannot be read: {e.Message}";
             return null;
         }
+
+        if (!TryReadSubjectPublicKeyInfo(read.SubjectPublicKeyInfo, cache, out var key, out problem))
+        {
+            return null;
+        }
+
+        commonName = read.CommonName;
+        return key;
     }
 
     /// <summary>The value of the subject's only CN attribute; null when there is none or more than one (Go's

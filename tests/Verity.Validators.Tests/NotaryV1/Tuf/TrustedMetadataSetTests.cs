@@ -13,6 +13,22 @@ public sealed class TrustedMetadataSetTests : IDisposable
     public void Dispose() => _collection.Dispose();
 
     [Fact]
+    public void LoadPinnedRoot_WithKeyCache_RootCertificateKeyIsThePinnedKeyAndEveryRoleVerifies()
+    {
+        var files = _collection.Build();
+        var pinned = _collection.RootKey.AsTrustRoot("default");
+        var keyCache = new TufKeyCache();
+
+        var set = TrustedMetadataSet.LoadPinnedRoot(ForgedCollection.Gun, files["root"], [pinned], ForgedCollection.Now, keyCache: keyCache);
+        set.UpdateTimestamp(files["timestamp"]);
+        set.UpdateSnapshot(files["snapshot"]);
+        set.UpdateTargets(files["targets"]);
+
+        Assert.Same(pinned.Key, set.Root.RoleFor("root").Keys.Values.Single().Key);
+        Assert.Same(set.Root.RoleFor("targets").Keys.Values.Single().Key, TufKey.Create("ecdsa", _collection.RoleKeys["targets"][0].PublicBytes, keyCache).Key);
+    }
+
+    [Fact]
     public void UpdateRoot_SignedByOldAndNewRootKeys_IsAccepted()
     {
         var set = TrustedMetadataSet.LoadTrustedRoot(ForgedCollection.Gun, _collection.Build()["root"], ForgedCollection.Now);

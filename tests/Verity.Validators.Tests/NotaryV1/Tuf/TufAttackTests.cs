@@ -13,7 +13,7 @@ namespace Verity.Validators.Tests.NotaryV1.Tuf;
 /// The TUF attack catalogue (TUF specification §1.5.2; python-tuf's <c>test_updater_*</c>) replayed against the
 /// notaryv1 verifier, with collections the tests forge and sign themselves: each test names the attack it replays.
 /// </summary>
-/// <remarks>One verifier per test, with its own rollback state and kept trust data, like one Verity process.</remarks>
+/// <remarks>One verifier per test, with its own rollback state, kept trust data and keys read, like one Verity process.</remarks>
 public sealed class TufAttackTests : IDisposable
 {
     private const string OtherGun = "registry.example/acme/other";
@@ -22,6 +22,7 @@ public sealed class TufAttackTests : IDisposable
     private readonly FakeTimeProvider _time = new(ForgedCollection.Now);
     private readonly InMemoryTrustStateStore _store = new();
     private readonly NotaryTrustCache _cache = new();
+    private readonly TufKeyCache _keyCache = new();
     private readonly byte[] _signed = ForgedCollection.Manifest("signed");
     private readonly List<TestKey> _keys = [];
 
@@ -351,6 +352,18 @@ public sealed class TufAttackTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_GunSwap_AfterTheCollectionsKeysWereRead_IsDenied()
+    {
+        // The same swap in a process that has just trusted the collection: its root certificate (and the pinned key in it)
+        // are kept read, and still name the first collection only.
+        var files = _collection.Build();
+        AssertTrusted(await Verify(files), "signed");
+
+        var outcome = await Verify(files, gun: OtherGun);
+        AssertDenied(outcome, $"root of \"{OtherGun}\" has no root certificate issued for \"{OtherGun}\" (its root keys: a certificate for \"{ForgedCollection.Gun}\")");
+    }
+
+    [Fact]
     public async Task Verify_GunSwap_RootKeyWithoutCertificate_IsDenied()
     {
         // A root whose root key is a bare key names no collection at all: Notary's client does not count it.
@@ -394,6 +407,13 @@ public sealed class TufAttackTests : IDisposable
 
         var e = Assert.Throws<UnsignedMetadataException>(() => role.Verify(metadata));
         Assert.Equal("timestamp has 1 of 2 required valid signatures", e.Message);
+
+        // Read through one key cache, both key IDs give the very same key instance: still one signer.
+        var usualCached = TufKey.Create("rsa", usual.PublicBytes, _keyCache);
+        var unusualCached = TufKey.Create("rsa", unusual.PublicBytes, _keyCache);
+        Assert.Same(usualCached.Key, unusualCached.Key);
+        var cachedRole = new SigningRole(TufRoles.Timestamp, ImmutableDictionary.CreateRange(StringComparer.Ordinal, [new(usual.Id, usualCached), new KeyValuePair<string, TufKey>(unusual.Id, unusualCached)]), 2);
+        Assert.Equal("timestamp has 1 of 2 required valid signatures", Assert.Throws<UnsignedMetadataException>(() => cachedRole.Verify(metadata)).Message);
     }
 
     [Fact]
@@ -441,7 +461,7 @@ public sealed class TufAttackTests : IDisposable
     }
 
     private NotaryTrustVerifier Verifier(bool fresh = false) =>
-        new(_store, _time, cache: fresh ? new NotaryTrustCache() : _cache);
+        new(_store, _time, cache: fresh ? new NotaryTrustCache() : _cache, keyCache: _keyCache);
 
     private NotaryTrustRequest Request(string? gun = null, string[]? delegations = null) => new()
     {
