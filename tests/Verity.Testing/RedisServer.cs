@@ -34,7 +34,9 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts a server and waits until it accepts connections.</summary>
     /// <param name="password">Require this password (<c>requirepass</c>).</param>
     /// <param name="tls">Serve TLS only, with a certificate for 127.0.0.1 from <paramref name="tls"/>.</param>
-    public static async Task<RedisServer> StartAsync(string? password = null, TestPki? tls = null)
+    /// <param name="certificate">With <paramref name="tls"/>: serve this certificate (issued by its CA) instead of its server
+    /// certificate, e.g. one for another name or an expired one.</param>
+    public static async Task<RedisServer> StartAsync(string? password = null, TestPki? tls = null, X509Certificate2? certificate = null)
     {
         var directory = Directory.CreateTempSubdirectory("verity-redis-");
         var port = FreePort();
@@ -46,8 +48,9 @@ public sealed class RedisServer : IDisposable
             var certFile = Path.Combine(directory.FullName, "server.crt");
             var keyFile = Path.Combine(directory.FullName, "server.key");
             await File.WriteAllTextAsync(caFile, tls.CaCertificate.ExportCertificatePem());
-            await File.WriteAllTextAsync(certFile, tls.ServerCertificate.ExportCertificatePem());
-            using var key = tls.ServerCertificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the server certificate has no ECDSA key");
+            var served = certificate ?? tls.ServerCertificate;
+            await File.WriteAllTextAsync(certFile, served.ExportCertificatePem());
+            using var key = served.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the server certificate has no ECDSA key");
             await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
             arguments.AddRange(["--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--tls-cert-file", certFile, "--tls-key-file", keyFile, "--tls-ca-cert-file", caFile, "--tls-auth-clients", "no"]);

@@ -220,6 +220,128 @@ public sealed class SharedCacheTests
         }
     }
 
+    /// <summary>
+    /// The fault matrix's faults as a Redis server can show them: a certificate for another name, an expired one, a port
+    /// that accepts and never answers (stall), one that answers bytes that are not RESP (garbage), one that answers every
+    /// command with an error (Redis's 5xx). Each: the verdict is made without the cache, in bounded time, the replica
+    /// reports itself degraded, and nothing is admitted that would not be.
+    /// </summary>
+    [Theory]
+    [InlineData("certificate for another name")]
+    [InlineData("expired certificate")]
+    [InlineData("stall")]
+    [InlineData("garbage")]
+    [InlineData("errors")]
+    public async Task RedisFault_VerdictWithoutTheCache_WithinBoundedTime(string fault)
+    {
+        using var pki = TestPki.Create("Redis");
+        using var certificate = fault switch
+        {
+            "certificate for another name" => pki.CreateServerCertificate("redis.other.example"),
+            "expired certificate" => pki.CreateExpiredServerCertificate("127.0.0.1"),
+            _ => null,
+        };
+        using var redis = certificate is null ? null : await RedisServer.StartAsync(password: "s3cret", tls: pki, certificate: certificate);
+        await using var fake = certificate is null ? await FakeRedis.StartAsync(fault) : null;
+        var options = new RedisOptions
+        {
+            Host = "127.0.0.1",
+            Port = redis?.Port ?? fake!.Port,
+            Password = "s3cret",
+            CaFile = redis?.CaFile,
+            ConnectTimeout = TimeSpan.FromSeconds(1),
+        };
+        using var a = Replica(options);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var first = await Decide(a, Pod(Alice));
+        var denied = await Decide(a, Pod("my.reg/deny-me:1"));
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(25), $"two decisions took {started.Elapsed}");
+        Assert.True(first["allowed"]!.GetValue<bool>());
+        Assert.Equal("/spec/containers/0/image=" + AlicePinned, ConnaisseurFixtureTests.PatchOf(first));
+        Assert.False(denied["allowed"]!.GetValue<bool>());
+        Assert.True(a.Services.GetRequiredService<SharedCacheHealth>().Degraded);
+    }
+
+    /// <summary>A TCP server on 127.0.0.1 that plays a broken Redis: it never answers, answers garbage, or answers every
+    /// command with an error.</summary>
+    private sealed class FakeRedis : IAsyncDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
+
+        private FakeRedis(System.Net.Sockets.TcpListener listener, string fault)
+        {
+            _listener = listener;
+            _accepting = AcceptAsync(fault);
+        }
+
+        public int Port => ((System.Net.IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public static Task<FakeRedis> StartAsync(string fault)
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return Task.FromResult(new FakeRedis(listener, fault));
+        }
+
+        private async Task AcceptAsync(string fault)
+        {
+            var connections = new List<Task>();
+            try
+            {
+                while (true)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    connections.Add(ServeAsync(client, fault));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await Task.WhenAll(connections);
+        }
+
+        private async Task ServeAsync(System.Net.Sockets.TcpClient client, string fault)
+        {
+            using (client)
+            {
+                var stream = client.GetStream();
+                var buffer = new byte[4096];
+                try
+                {
+                    while (await stream.ReadAsync(buffer, _stop.Token) > 0)
+                    {
+                        var answer = fault switch
+                        {
+                            "garbage" => "\u0001\u00ff not RESP at all \r\n"u8.ToArray(),
+                            "errors" => "-ERR verity test: every command fails\r\n"u8.ToArray(),
+                            _ => null,
+                        };
+                        if (answer is not null)
+                        {
+                            await stream.WriteAsync(answer, _stop.Token);
+                        }
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException)
+                {
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _accepting;
+            _stop.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"outcome\":\"trusted\",\"digest\":\"sha256:abc\",\"expires\":99999999999999}")]
