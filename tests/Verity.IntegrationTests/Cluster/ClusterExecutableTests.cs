@@ -62,17 +62,17 @@ public sealed class ClusterExecutableTests : IAsyncLifetime
         using var client = VerityProcess.PinningClient(url);
 
         // A namespace labelled "ignore" is not validated: its labels came through KubernetesClient.
-        var ignored = await Review(client, Pod("sandbox", "busybox:1.36"));
+        var ignored = await Review(client, AdmissionReviews.Pod("sandbox", "busybox:1.36"));
         Assert.True(ignored["allowed"]!.GetValue<bool>());
         Assert.Null(ignored["warnings"]);
 
         // A Pod whose owning ReplicaSet (same UID) runs the image is approved as the owner's child.
-        var child = await Review(client, Pod("team", "busybox:1.36", owner: ("ReplicaSet", "web-7d9", Uid)));
+        var child = await Review(client, AdmissionReviews.Pod("team", "busybox:1.36", owner: ("ReplicaSet", "web-7d9", Uid)));
         Assert.True(child["allowed"]!.GetValue<bool>());
         Assert.Contains(("GET", "/apis/apps/v1/namespaces/team/replicasets/web-7d9"), _api.Requests.Select(r => (r.Method, r.Path)));
 
         // Detection mode: a denial is admitted with a warning and reported in the namespace's policy report.
-        var audited = await Review(client, Pod("team", "quay.io/x/unsigned:1"));
+        var audited = await Review(client, AdmissionReviews.Pod("team", "quay.io/x/unsigned:1"));
         Assert.True(audited["allowed"]!.GetValue<bool>());
         Assert.NotNull(audited["warnings"]);
         var report = await WaitForAsync(() => _api.PolicyReport("team"), TimeSpan.FromSeconds(60));
@@ -104,42 +104,5 @@ public sealed class ClusterExecutableTests : IAsyncLifetime
 
             await Task.Delay(100, cts.Token);
         }
-    }
-
-    private static JsonObject Pod(string ns, string image, (string Kind, string Name, string Uid)? owner = null)
-    {
-        var metadata = new JsonObject { ["name"] = "p", ["namespace"] = ns };
-        if (owner is { } o)
-        {
-            metadata["ownerReferences"] = new JsonArray(new JsonObject
-            {
-                ["apiVersion"] = "apps/v1",
-                ["kind"] = o.Kind,
-                ["name"] = o.Name,
-                ["uid"] = o.Uid,
-                ["controller"] = true,
-            });
-        }
-
-        return new JsonObject
-        {
-            ["apiVersion"] = "admission.k8s.io/v1",
-            ["kind"] = "AdmissionReview",
-            ["request"] = new JsonObject
-            {
-                ["uid"] = Guid.NewGuid().ToString(),
-                ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" },
-                ["operation"] = "CREATE",
-                ["namespace"] = ns,
-                ["userInfo"] = new JsonObject { ["username"] = "alice" },
-                ["object"] = new JsonObject
-                {
-                    ["apiVersion"] = "v1",
-                    ["kind"] = "Pod",
-                    ["metadata"] = metadata,
-                    ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = image }) },
-                },
-            },
-        };
     }
 }

@@ -46,7 +46,7 @@ public sealed class ExecutableTests : IDisposable
 
         async Task<JsonNode> Review(string image)
         {
-            var body = PodReview(image);
+            var body = AdmissionReviews.Pod("test-connaisseur", image).ToJsonString();
             using var response = await client.PostAsync("/mutate", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["response"]!;
@@ -72,28 +72,6 @@ public sealed class ExecutableTests : IDisposable
         Assert.Contains("static deny", deny["Reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.NotNull(deny["User"]);
     }
-
-    /// <summary>An AdmissionReview for a Pod in namespace <c>test-connaisseur</c> running <paramref name="image"/>.</summary>
-    private static string PodReview(string image) => new JsonObject
-    {
-        ["apiVersion"] = "admission.k8s.io/v1",
-        ["kind"] = "AdmissionReview",
-        ["request"] = new JsonObject
-        {
-            ["uid"] = Guid.NewGuid().ToString(),
-            ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Pod" },
-            ["operation"] = "CREATE",
-            ["namespace"] = "test-connaisseur",
-            ["userInfo"] = new JsonObject { ["username"] = "alice" },
-            ["object"] = new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new JsonObject { ["name"] = "p", ["namespace"] = "test-connaisseur" },
-                ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = image }) },
-            },
-        },
-    }.ToJsonString();
 
     [Fact]
     public async Task Serve_WithCertificateFiles_PresentsThatCertificate()
