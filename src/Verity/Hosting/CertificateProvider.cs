@@ -27,8 +27,8 @@ internal sealed class CertificateProvider : IDisposable
     private readonly Lock _lock = new();
     private X509Certificate2 _certificate;
     private Task<SslStreamCertificateContext> _context;
-    private (string Path, DateTime Written) _certWritten;
-    private (string Path, DateTime Written) _keyWritten;
+    private string _certWritten = "";
+    private string _keyWritten = "";
     private long _nextCheck;
 
     private CertificateProvider(X509Certificate2 certificate, X509Certificate2Collection? chain, string? certFile, string? keyFile, ILogger logger, TimeProvider time)
@@ -126,14 +126,11 @@ internal sealed class CertificateProvider : IDisposable
 
     public void Dispose() => _certificate.Dispose();
 
-    /// <summary>The file a path finally names and when it was written. A Kubernetes Secret volume's files are links
-    /// through <c>..data</c>, which the kubelet points at a new folder on every update: the links themselves never
-    /// change, and .NET reports a link's own time, so the final target is what tells an update.</summary>
-    private static (string Path, DateTime Written) Stamp(string path)
-    {
-        var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
-        return (target, File.GetLastWriteTimeUtc(target));
-    }
+    /// <summary>What the file holds now, as a SHA-256 of its bytes. Not its time or path: a Kubernetes Secret volume's files
+    /// are links through <c>..data</c>, which the kubelet points at a new folder on every update (the links themselves
+    /// never change), and two writes within one tick of the file system's clock have the same time; the bytes tell an
+    /// update whichever way the files were replaced. Two small files read every 10 s.</summary>
+    private static string Stamp(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     /// <summary>The certificate with its key, and the further certificates of the file (intermediates) in file order.</summary>
     private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) Load(string certFile, string keyFile)

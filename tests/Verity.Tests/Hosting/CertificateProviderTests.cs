@@ -62,6 +62,26 @@ public sealed class CertificateProviderTests : IDisposable
     }
 
     [Fact]
+    public void FilesReplacedWithinOneClockTick_NewCertificateIsStillNoticed()
+    {
+        using var first = CertificateProvider.CreateSelfSigned(_time.GetUtcNow());
+        Publish(first);
+        using var provider = CertificateProvider.FromFiles(CertFile, KeyFile, NullLogger.Instance, _time);
+        var written = File.GetLastWriteTimeUtc(CertFile);
+
+        // Replaced in place, and the file system's clock did not move on in between (same modification time).
+        using var renewed = CertificateProvider.CreateSelfSigned(_time.GetUtcNow());
+        var folder = Path.Combine(_dir.FullName, "..2026_1");
+        File.WriteAllText(Path.Combine(folder, "tls.crt"), renewed.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "tls.key"), renewed.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "tls.crt"), written);
+        File.SetLastWriteTimeUtc(Path.Combine(folder, "tls.key"), written);
+        _time.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Equal(renewed.Thumbprint, provider.Current.Thumbprint);
+    }
+
+    [Fact]
     public void SecretVolumeUpdatedWithAKeyThatDoesNotMatch_KeepsServingTheOldCertificate()
     {
         using var first = CertificateProvider.CreateSelfSigned(_time.GetUtcNow());
