@@ -10,6 +10,8 @@ namespace Verity.Cluster;
 /// the memory. Here the body is read asynchronously with the caller's token (the admission deadline) into at most
 /// <see cref="MaxResponseBytes"/> + 1 bytes; a cancelled or oversized read disposes the response, which aborts the
 /// exchange instead of draining it. Kubernetes objects are below etcd's 1.5 MiB request limit.</para>
+/// <para>Verity makes no watch requests (their answers never end); one added later would have to bypass this
+/// handler and bound its reads itself.</para>
 /// <para>The primary handler has <c>AllowAutoRedirect = false</c>; an API server answering 3xx fails the call here,
 /// so that the bearer token never leaves for the host a redirect names.</para>
 /// </remarks>
