@@ -3,8 +3,13 @@ using System.Security.Cryptography;
 
 namespace Verity.Registry.Http;
 
-/// <summary>Retry delays: exponential backoff with jitter, or the registry's <c>Retry-After</c> (RFC 9110 §10.2.3).</summary>
-internal static class RetryDelay
+/// <summary>Retry delays: exponential backoff with jitter, or the server's <c>Retry-After</c> (RFC 9110 §10.2.3).</summary>
+/// <remarks>
+/// Shared by every outbound client that retries (registries and Notary here, alert receivers in the executable); each
+/// caller bounds how long a <c>Retry-After</c> is honoured (<c>RegistryClientOptions.MaxRetryAfter</c>,
+/// <c>AlertingOptions.MaxRetryAfter</c>).
+/// </remarks>
+public static class RetryDelay
 {
     /// <summary>
     /// The delay before attempt <paramref name="attempt"/> + 1: <c>initial × 2^(attempt−1)</c>, capped, then

@@ -10,7 +10,7 @@ namespace Verity.Alerting;
 /// Admission never waits for these: <see cref="TryEnqueue"/> returns at once, and a full queue drops the alert and
 /// counts it (<see cref="IAlertingMetrics.Dropped"/>) instead of growing or starting one task per alert. One worker
 /// sends them in order, with the sender's retries; a receiver that hangs holds the queue for at most
-/// <c>MaxAttempts × AttemptTimeout</c> plus the back-off.
+/// <c>MaxAttempts × AttemptTimeout</c> plus the back-off (or its <c>Retry-After</c>, at most <c>MaxRetryAfter</c>).
 /// </remarks>
 internal sealed class AlertQueue : BackgroundService
 {

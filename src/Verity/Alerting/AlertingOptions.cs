@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace Verity.Alerting;
 
 /// <summary>How alerts are found and delivered (<c>verity serve</c> options; the configuration says where to).</summary>
@@ -24,6 +26,24 @@ internal sealed record AlertingOptions
     /// <summary>The longest one attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The wait before the first retry; it doubles before each further one.</summary>
+    /// <summary>
+    /// The wait before the first retry; it doubles before each further one (up to <see cref="MaxRetryDelay"/>), with
+    /// jitter (<see cref="Registry.Http.RetryDelay.Backoff"/>).
+    /// </summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest back-off between two attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> a receiver's 429 or 5xx is honoured for; a receiver asking for longer fails the
+    /// delivery at once (the background queue is not held for it, a blocking receiver denies without waiting).
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The only CAs receivers' TLS certificates may chain to; null (the default) for the system roots. A private CA
+    /// for all receivers is usually added to the system store instead (<c>SSL_CERT_DIR</c>).
+    /// </summary>
+    public X509Certificate2Collection? CaCertificates { get; init; }
 }

@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using k8s;
 using k8s.Autorest;
 using k8s.Exceptions;
 using System.Text.Json;
 using Verity.Core.Cluster;
+using Verity.Registry.Http;
 using Verity.Workloads;
 
 namespace Verity.Cluster;
@@ -29,9 +32,42 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
     }
 
     /// <summary>A client as kubectl would make it: in-cluster first, then the kubeconfig file.</summary>
-    public static IKubernetes Default() => new Kubernetes(KubernetesClientConfiguration.IsInCluster()
+    public static IKubernetes Default() => Create(KubernetesClientConfiguration.IsInCluster()
         ? KubernetesClientConfiguration.InClusterConfig()
         : KubernetesClientConfiguration.BuildConfigFromConfigFile());
+
+    /// <summary>
+    /// The client for <paramref name="configuration"/>, hardened: no redirects, answers read within the caller's token
+    /// and a size limit (<see cref="BoundedKubernetesHandler"/>), and the server's TLS certificate checked against the
+    /// configured CA <em>and</em> the server's name.
+    /// </summary>
+    /// <remarks>
+    /// KubernetesClient's own check of a configured CA (<c>Kubernetes.CertificateValidationCallBack</c>) rebuilds the
+    /// chain when there are chain errors and then ignores a name mismatch reported with them, which with a private CA
+    /// is always the case: any certificate that CA issued, for any name, would pass. So the CA is taken out of the
+    /// configuration (the client then installs no callback of its own) and checked here
+    /// (<see cref="ServerCertificateValidation"/>), with a refusal that says why.
+    /// </remarks>
+    public static IKubernetes Create(KubernetesClientConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var roots = configuration.SslCaCerts is { Count: > 0 } ca ? new X509Certificate2Collection(ca) : null;
+        var setup = configuration.FirstMessageHandlerSetup;
+        configuration.SslCaCerts = null;
+        configuration.FirstMessageHandlerSetup = handler =>
+        {
+            setup?.Invoke(handler);
+            handler.AllowAutoRedirect = false;
+            handler.UseCookies = false;
+            handler.MaxResponseHeadersLength = 64;
+            handler.ConnectTimeout = TimeSpan.FromSeconds(5);
+            if (!configuration.SkipTlsVerify)
+            {
+                handler.SslOptions.RemoteCertificateValidationCallback = ServerCertificateValidation.Callback(roots);
+            }
+        };
+        return new Kubernetes(configuration, new BoundedKubernetesHandler());
+    }
 
     public async ValueTask<IReadOnlyDictionary<string, byte[]>?> GetSecretAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
@@ -47,14 +83,9 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
         {
             return null;
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or JsonException)
         {
-            var status = (int?)e.Response?.StatusCode;
-            throw new ClusterAccessException($"reading secret \"{name}\" in namespace \"{@namespace}\" failed with HTTP {status}", status, e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ClusterAccessException($"the Kubernetes API server could not be reached ({e.Message})", null, e);
+            throw Failed($"reading secret \"{name}\" in namespace \"{@namespace}\"", e);
         }
     }
 
@@ -81,7 +112,7 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
         {
             return null;
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or JsonException)
         {
             throw Failed($"reading {owner.Kind} \"{owner.Name}\" in namespace \"{@namespace}\"", e);
         }
@@ -121,7 +152,7 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
         {
             return null;
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or JsonException)
         {
             throw Failed($"reading namespace \"{name}\"", e);
         }
@@ -148,17 +179,33 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
                     body, PolicyReportJson.Group, PolicyReportJson.Version, report.Namespace, PolicyReportJson.Plural, report.Name, cancellationToken: cancellationToken);
             }
         }
-        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or JsonException)
         {
             throw Failed($"writing policy report \"{report.Name}\" in namespace \"{report.Namespace}\"", e);
         }
     }
 
+    /// <summary>One line naming the object and the cause; never the API server's body (it may quote the object).</summary>
     private static ClusterAccessException Failed(string what, Exception e) => e switch
     {
         HttpOperationException http => new ClusterAccessException($"{what} failed with HTTP {(int?)http.Response?.StatusCode}", (int?)http.Response?.StatusCode, e),
+        JsonException => new ClusterAccessException($"{what} failed: the API server's answer is not valid JSON", null, e),
+        HttpRequestException { StatusCode: { } status } => new ClusterAccessException($"{what} failed: {e.Message}", (int)status, e),
+        HttpRequestException when Innermost(e) is AuthenticationException tls =>
+            new ClusterAccessException($"the Kubernetes API server could not be reached: TLS handshake refused: {tls.Message}", null, e),
+        HttpRequestException { HttpRequestError: HttpRequestError.Unknown } => new ClusterAccessException($"{what} failed: {e.Message}", null, e),
         _ => new ClusterAccessException($"the Kubernetes API server could not be reached ({e.Message})", null, e),
     };
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
 
     private IKubernetes Client()
     {

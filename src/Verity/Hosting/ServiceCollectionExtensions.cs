@@ -86,11 +86,19 @@ internal static class ServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton<IAlertTemplateSource>(sp => new AlertTemplateSource(sp.GetRequiredService<AlertingOptions>()));
         services.AddHttpClient(AlertSender.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
+                UseCookies = false,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                // Answers are never read beyond their status; a body left unread is drained briefly, then the connection closed.
+                MaxResponseHeadersLength = 64,
+                SslOptions = new System.Net.Security.SslClientAuthenticationOptions
+                {
+                    EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    RemoteCertificateValidationCallback = Registry.Http.ServerCertificateValidation.Callback(sp.GetRequiredService<AlertingOptions>().CaCertificates),
+                },
             })
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();

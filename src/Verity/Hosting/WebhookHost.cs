@@ -49,7 +49,7 @@ internal static class WebhookHost
         if (options.Kubeconfig is { Length: > 0 } kubeconfig)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<k8s.IKubernetes>(_ =>
-                new k8s.Kubernetes(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))));
+                KubernetesClusterAccess.Create(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))));
         }
 
         if (options.StateDirectory is { Length: > 0 } stateDirectory)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,6 +15,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Method, string Path, string Body)> _log = new();
+    private readonly ConcurrentQueue<Registry.IRegistryFault> _faults = new();
     private readonly TestPki _pki;
     private TestHttpServer _server = null!;
     private int _resourceVersion;
@@ -32,18 +34,34 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Paths starting with this never get an answer (until the client gives up).</summary>
     public string? HangPrefix { get; set; }
 
+    /// <summary>The stand-in's PKI: its CA is the one kubeconfigs written here trust.</summary>
+    public TestPki Pki => _pki;
+
     /// <summary>The server's base address.</summary>
     public Uri BaseUri => _server.BaseUri;
 
-    public static async Task<FakeKubernetesApi> StartAsync()
+    /// <summary>Starts the stand-in.</summary>
+    /// <param name="certificate">
+    /// Picks the server's TLS certificate from the stand-in's own PKI (whose CA the kubeconfig trusts), e.g. one for
+    /// another name or an expired one; by default one for 127.0.0.1.
+    /// </param>
+    public static async Task<FakeKubernetesApi> StartAsync(Func<TestPki, X509Certificate2>? certificate = null)
     {
         var api = new FakeKubernetesApi(TestPki.Create("kubernetes"));
-        api._server = await TestHttpServer.StartAsync(api.HandleAsync, api._pki.ServerCertificate);
+        api._server = await TestHttpServer.StartAsync(api.HandleAsync, certificate?.Invoke(api._pki) ?? api._pki.ServerCertificate);
         return api;
     }
 
+    /// <summary>
+    /// Adds a misbehaviour (the registry stand-ins' faults serve here too), consulted in order before every request is
+    /// served normally.
+    /// </summary>
+    public void AddFault(Registry.IRegistryFault fault) => _faults.Enqueue(fault);
+
     /// <summary>Writes a kubeconfig for this server (its CA trusted, a bearer token) and returns its path.</summary>
-    public string WriteKubeconfig(string directory)
+    /// <param name="directory">Where to write it.</param>
+    /// <param name="server">Another address for the cluster (e.g. a closed port), with this server's CA.</param>
+    public string WriteKubeconfig(string directory, Uri? server = null)
     {
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(_pki.CaCertificate.ExportCertificatePem()));
         var path = System.IO.Path.Combine(directory, "kubeconfig");
@@ -53,7 +71,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             clusters:
             - name: fake
               cluster:
-                server: {BaseUri.AbsoluteUri.TrimEnd('/')}
+                server: {(server ?? BaseUri).AbsoluteUri.TrimEnd('/')}
                 certificate-authority-data: {ca}
             users:
             - name: verity
@@ -107,6 +125,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         };
     }
 
+    /// <summary>The object stored at an API path (e.g. <c>/api/v1/namespaces/prod</c>), or null.</summary>
+    public JsonObject? Get(string path) => _objects.GetValueOrDefault(path);
+
     /// <summary>The policy report stored for a namespace, or null.</summary>
     public JsonObject? PolicyReport(string @namespace, string name = "verity") =>
         _objects.GetValueOrDefault($"/apis/wgpolicyk8s.io/v1alpha2/namespaces/{@namespace}/policyreports/{name}");
@@ -127,6 +148,14 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         _log.Enqueue((context.Request.Method, path, body));
+        foreach (var fault in _faults)
+        {
+            if (await fault.TryHandleAsync(context))
+            {
+                return;
+            }
+        }
+
         context.Response.ContentType = "application/json";
         if (HangPrefix is { } hang && path.StartsWith(hang, StringComparison.Ordinal))
         {

@@ -226,6 +226,51 @@ public sealed class AlertingTests
     }
 
     [Fact]
+    public async Task FailingReceiver_IsRetriedAfterAJitteredBackoff_NotTheSameDelayEveryTime()
+    {
+        await using var receiver = await RecordingReceiver.StartAsync(answer: _ => 503);
+        var (fixture, logs) = Start(Config($"""
+              admitRequest:
+                receivers:
+            {Receiver("slack", receiver.Url(), fail: true)}
+            """), Options with { MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(200) });
+        using var _ = fixture;
+
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.False((await Review(fixture, AdmissionRequests.Pod("securesystemsengineering/alice-image:test")))["allowed"]!.GetValue<bool>());
+        }
+
+        // Equal jitter (RetryDelay.Backoff): half of the 200 ms fixed, half random. A fixed back-off waits 200 ms every time,
+        // and the replicas of a webhook then retry in lockstep.
+        var delays = System.Text.RegularExpressions.Regex.Matches(logs.Text, @"alert for receiver slack-0: attempt 2 in ([0-9.]+) ms")
+            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.Equal(6, delays.Count);
+        Assert.All(delays, delay => Assert.InRange(delay, 100, 200));
+        Assert.True(delays.Distinct().Count() > 1, $"the same delay every time: {string.Join(", ", delays)}");
+    }
+
+    [Fact]
+    public async Task ReceiverAskingToRetryAfterMoreThanTheBound_FailsAtOnceInsteadOfHoldingTheQueue()
+    {
+        await using var receiver = await RecordingReceiver.StartAsync(answer: _ => 429, retryAfter: "3600");
+        var (fixture, logs) = Start(Config($"""
+              admitRequest:
+                receivers:
+            {Receiver("slack", receiver.Url())}
+            """));
+        using var _ = fixture;
+
+        Assert.True((await Review(fixture, AdmissionRequests.Pod("securesystemsengineering/alice-image:test")))["allowed"]!.GetValue<bool>());
+
+        await Eventually(() => Metrics(fixture).Failed == 1);
+        Assert.Equal(1, receiver.Calls);
+        Assert.Equal(0, Metrics(fixture).Retried);
+        Assert.Contains("not delivered: the receiver answered HTTP 429 and asks to retry after 3600 s (more than 10 s) (1 attempts)", logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReceiverAnswering4xx_IsNotRetried()
     {
         await using var receiver = await RecordingReceiver.StartAsync(answer: _ => 400);

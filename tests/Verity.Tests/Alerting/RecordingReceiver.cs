@@ -32,7 +32,8 @@ internal sealed class RecordingReceiver : IAsyncDisposable
 
     /// <param name="answer">The status to answer with; by default 200.</param>
     /// <param name="hang">Never answer (until the client gives up).</param>
-    public static async Task<RecordingReceiver> StartAsync(Func<int, int>? answer = null, bool hang = false)
+    /// <param name="retryAfter">A <c>Retry-After</c> header to send with every answer that is not 2xx.</param>
+    public static async Task<RecordingReceiver> StartAsync(Func<int, int>? answer = null, bool hang = false, string? retryAfter = null)
     {
         var received = new ConcurrentQueue<Received>();
         int calls = 0;
@@ -54,6 +55,11 @@ internal sealed class RecordingReceiver : IAsyncDisposable
             }
 
             context.Response.StatusCode = status;
+            if (retryAfter is not null && status >= 300)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
             await context.Response.WriteAsync(status < 300 ? "ok" : "receiver says no", context.RequestAborted);
         });
         return new RecordingReceiver(server, received);

@@ -22,10 +22,10 @@ namespace Verity.Tests.Faults;
 /// throttle that clears, the right admission), within the deadline, without leaking sockets.
 /// </summary>
 /// <remarks>
-/// The other dependencies have their fault tests next to their features: the Kubernetes API
-/// (<c>ClusterFeatureTests.*LookupFails*</c>: validated, never admitted by a failed lookup), alert receivers
-/// (<c>AlertingTests.FailingReceiver*</c>, <c>HangingReceiver*</c>) and Redis (<c>SharedCacheTests.RedisKilledMidRun*</c>,
-/// <c>RedisDownFromTheStart*</c>, <c>RedisThatCannotBeTrustedOrEntered*</c>). docs/threat-model.md lists them all.
+/// The other dependencies have their fault matrices next to their features: the Kubernetes API
+/// (<c>ClusterFaultTests</c>: validated, never admitted by a failed lookup), alert receivers (<c>AlertFaultTests</c>)
+/// and Redis (<c>SharedCacheTests.RedisKilledMidRun*</c>, <c>RedisDownFromTheStart*</c>,
+/// <c>RedisThatCannotBeTrustedOrEntered*</c>). docs/threat-model.md lists them all.
 /// </remarks>
 [Trait("Category", "Integration")]
 public sealed class FaultMatrixTests : IDisposable
@@ -219,11 +219,11 @@ public sealed class FaultMatrixTests : IDisposable
             await Task.Delay(200, Ct);
             if (round == 0)
             {
-                sockets = ConnectionsTo(port);
+                sockets = OpenConnections.To(port);
             }
             else
             {
-                Assert.True(ConnectionsTo(port) <= sockets + 1, $"connections to port {port} grew from {sockets} to {ConnectionsTo(port)} after round {round + 1}");
+                Assert.True(OpenConnections.To(port) <= sockets + 1, $"connections to port {port} grew from {sockets} to {OpenConnections.To(port)} after round {round + 1}");
             }
         }
     }
@@ -272,18 +272,6 @@ public sealed class FaultMatrixTests : IDisposable
         using var http = await server.Client.PostAsync("/mutate", content, Ct);
         Assert.Equal(HttpStatusCode.OK, http.StatusCode);
         return JsonNode.Parse(await http.Content.ReadAsStringAsync(Ct))!["response"]!;
-    }
-
-    /// <summary>TCP connections of this machine to 127.0.0.1:<paramref name="port"/> that are not closed or in TIME_WAIT.</summary>
-    private static int ConnectionsTo(int port)
-    {
-        var hex = port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
-        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
-            .Where(File.Exists)
-            .SelectMany(File.ReadLines)
-            .Skip(1)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Count(fields => fields.Length > 3 && fields[2].EndsWith(":" + hex, StringComparison.Ordinal) && fields[3] is not "06" and not "07" and not "0A");
     }
 
     private static int Port(string authority) => int.Parse(authority[(authority.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);

@@ -39,6 +39,12 @@ public sealed class KubernetesKeyReferenceResolver : IKeyReferenceResolver
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
     }
 
+    /// <summary>
+    /// The longest one secret read may take, shorter than the admission deadline so that a stalled API server is named
+    /// in the denial; the caller's token still ends it earlier.
+    /// </summary>
+    public TimeSpan LookupTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long a resolved key is reused; zero turns the cache off.</summary>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -54,9 +60,16 @@ public sealed class KubernetesKeyReferenceResolver : IKeyReferenceResolver
         }
 
         IReadOnlyDictionary<string, byte[]>? data;
+        using var timeout = new CancellationTokenSource(LookupTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            data = await _cluster.GetSecretAsync(ns, name, cancellationToken);
+            data = await _cluster.GetSecretAsync(ns, name, linked.Token);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A stalled or dripping API server: named here, rather than leaving the request's deadline to end the validation.
+            throw new ValidationException($"key reference {reference}: the Kubernetes API server did not answer within {LookupTimeout.TotalSeconds:0.###} s", e);
         }
         catch (ClusterAccessException e) when (e.NoClient)
         {
