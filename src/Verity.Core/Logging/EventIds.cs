@@ -25,6 +25,12 @@ public static class EventIds
     /// <summary>Log.ValidatorFailed.</summary>
     public const int ValidatorFailed = 1101;
 
+    /// <summary>Log.ValidatorCouldNotValidate.</summary>
+    public const int ValidatorCouldNotValidate = 1102;
+
+    /// <summary>Log.ValidatorFailureDetail.</summary>
+    public const int ValidatorFailureDetail = 1103;
+
     /// <summary>RegistryLog.RequestCompleted.</summary>
     public const int RegistryRequestCompleted = 2001;
 

@@ -122,7 +122,18 @@ internal sealed class ImageVerifier
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Log.ValidatorFailed(_logger, e, image, validator.Name, validator.Type);
+            if (e is ValidationException)
+            {
+                // Expected (a server down, a refusal): one line naming the cause; the stack trace only when asked for.
+                Log.ValidatorCouldNotValidate(_logger, image, validator.Name, validator.Type, DisplayText.Clean(e.Message));
+                Log.ValidatorFailureDetail(_logger, e, image);
+            }
+            else
+            {
+                // A defect: the stack trace is what finds it.
+                Log.ValidatorFailed(_logger, e, image, validator.Name, validator.Type);
+            }
+
             var reason = e is ValidationException ? e.Message : "an internal error occurred (see Verity's log)";
             return verdict with { Reason = $"error during {validator.Type} validation: {DisplayText.Clean(reason)}" };
         }

@@ -37,6 +37,14 @@ internal static partial class Log
     [LoggerMessage(EventIds.ValidatorFailed, LogLevel.Error, "validator {Validator} ({ValidatorType}) failed on image {Image}")]
     public static partial void ValidatorFailed(ILogger logger, Exception exception, string image, string validator, string validatorType);
 
+    /// <summary>An expected failure to get or check the evidence (a server down, a refusal, data that does not verify):
+    /// one line with the cause; the stack trace only at Debug (<see cref="ValidatorFailureDetail"/>).</summary>
+    [LoggerMessage(EventIds.ValidatorCouldNotValidate, LogLevel.Warning, "validator {Validator} ({ValidatorType}) could not validate image {Image}: {Reason}")]
+    public static partial void ValidatorCouldNotValidate(ILogger logger, string image, string validator, string validatorType, string reason);
+
+    [LoggerMessage(EventIds.ValidatorFailureDetail, LogLevel.Debug, "validator failure on image {Image}, in detail")]
+    public static partial void ValidatorFailureDetail(ILogger logger, Exception exception, string image);
+
     [LoggerMessage(EventIds.ConfigurationLoaded, LogLevel.Information, "loaded configuration {Source} ({Layout}): {Validators} validators, {Rules} rules")]
     public static partial void ConfigurationLoaded(ILogger logger, string source, string layout, int validators, int rules);
 

@@ -43,6 +43,7 @@ internal sealed class MockValidator : IValidator
                 or "securesystemsengineering/alice-image:test@" + AliceDigest => new ValidationOutcome.Trusted(Digest.Parse(AliceDigest)),
             "busybox" => new ValidationOutcome.Denied("unable to find signed digest for image docker.io/library/busybox:latest"),
             "throws" => throw new InvalidOperationException("secret internal detail"),
+            "unavailable" => throw new ValidationException("registry r.example could not be reached: Connection refused", new HttpRequestException("Connection refused")),
             _ => new ValidationOutcome.Denied($"unknown image {image.Original}"),
         };
         return ValueTask.FromResult(outcome);
