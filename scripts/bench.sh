@@ -119,9 +119,9 @@ pod() { printf '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","re
 pod '{"name":"a","image":"docker.io/library/nginx:1.27"},{"name":"b","image":"docker.io/library/redis:7"},{"name":"c","image":"docker.io/library/busybox:1.36"}' >"$out/static-pod.json"
 pod "{\"name\":\"a\",\"image\":\"$TESTBED_IMAGE:signed\"}" >"$out/notary-pod.json"
 say "static, 3 images, 32 connections (right answers: allowed)"
-"${loadtest[@]}" "$url" "$out/static-pod.json" --connections 32 --seconds 10 --warmup 2 --expect '"allowed":true' --pid "$server" | record
+"${loadtest[@]}" "$url" "$out/static-pod.json" --connections 32 --seconds 10 --warmup 2 --raw --expect '"allowed":true' --pid "$server" | record
 say "notaryv1 signed tag, verdict cached, 32 connections"
-"${loadtest[@]}" "$url" "$out/notary-pod.json" --connections 32 --seconds 10 --warmup 2 --expect '"allowed":true' --pid "$server" | record
+"${loadtest[@]}" "$url" "$out/notary-pod.json" --connections 32 --seconds 10 --warmup 2 --raw --expect '"allowed":true' --pid "$server" | record
 say "10,000 distinct notary-signed images at 1,000/s, then cached passes for $soak s (the soak)"
 "${loadtest[@]}" images "$url" --image-prefix "$TESTBED_REGISTRY/bench/many:t" --count 10000 --rate 1000 --connections 8 \
   --soak-seconds "$soak" --windows 3 --pid "$server" | record
