@@ -51,6 +51,7 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private long _started;
+    private int _begun;
     private CancellationTokenSource? _deadline;
     private Task? _early;
 
@@ -68,6 +69,22 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
     /// so they overlap Kestrel's start; <see cref="StartedAsync"/> waits for them.</summary>
     public Task StartingAsync(CancellationToken cancellationToken)
     {
+        Begin();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts the steps that do not need the server, once: called as soon as the configuration's validators exist
+    /// (<see cref="WebhookHost.Build"/>, so the validators' connections and the synthetic reviews overlap the rest of the
+    /// host's construction and Kestrel's start), and again, without effect, when the host starts.
+    /// </summary>
+    public void Begin()
+    {
+        if (Interlocked.Exchange(ref _begun, 1) == 1)
+        {
+            return;
+        }
+
         _started = _time.GetTimestamp();
         if (_timeout > TimeSpan.Zero && _snapshots.Current is { } snapshot)
         {
@@ -79,8 +96,6 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
                 Task.Run(() => Step("admission", () => WarmAdmissionAsync(snapshot, token)), CancellationToken.None),
                 Task.Run(() => Step("validators", () => WarmValidatorsAsync(snapshot, token)), CancellationToken.None));
         }
-
-        return Task.CompletedTask;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -97,7 +112,7 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
         }
         finally
         {
-            _deadline?.Dispose();
+            Interlocked.Exchange(ref _deadline, null)?.Dispose();
             _state.Complete();
             Log.WarmUpCompleted(_logger, _time.GetElapsedTime(_started).TotalMilliseconds, System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
         }
@@ -109,7 +124,15 @@ internal sealed class StartupWarmUp : IHostedLifecycleService, IDisposable
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _deadline?.Dispose();
+    public void Dispose()
+    {
+        // A host built but never started (or stopped early) ends steps that are still running.
+        if (Interlocked.Exchange(ref _deadline, null) is { } deadline)
+        {
+            deadline.Cancel();
+            deadline.Dispose();
+        }
+    }
 
     /// <summary>One image per policy rule, matched by that rule: its pattern with every <c>*</c> filled in.</summary>
     internal static IReadOnlyList<string> ImagesFor(PolicySnapshot snapshot)

@@ -97,9 +97,10 @@ internal static class WebhookHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Alerting.AlertQueue>());
 
         builder.Services.AddSingleton<WarmUpState>();
-        builder.Services.AddHostedService(sp => new StartupWarmUp(
+        builder.Services.AddSingleton(sp => new StartupWarmUp(
             sp, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<WarmUpState>(), options.WarmUpTimeout,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StartupWarmUp>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupWarmUp>());
         builder.Services.AddHostedService(sp => new ConfigReloader(
             options.ConfigFile, options.ReloadInterval, sp.GetRequiredService<PolicySnapshotProvider>(), sp.GetRequiredService<ILogger<ConfigReloader>>()));
 
@@ -134,6 +135,7 @@ internal static class WebhookHost
         var app = builder.Build();
         var snapshots = app.Services.GetRequiredService<PolicySnapshotProvider>();
         var snapshot = snapshots.Use(configuration);
+        app.Services.GetRequiredService<StartupWarmUp>().Begin(); // the validators exist: warm them while the host finishes
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Verity");
         Log.ConfigurationLoaded(log, configuration.Source, configuration.Layout.ToString(), configuration.Validators.Length, snapshot.Policy.Rules.Length);
         foreach (var warning in configuration.Warnings)
