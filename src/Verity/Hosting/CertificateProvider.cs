@@ -57,10 +57,10 @@ internal sealed class CertificateProvider : IDisposable
         return new CertificateProvider(certificate, chain, certFile, keyFile, logger, time);
     }
 
-    /// <summary>Generates a self-signed ECDSA P-256 certificate for localhost and 127.0.0.1, valid for a day.</summary>
-    public static CertificateProvider SelfSigned(ILogger logger, TimeProvider time)
+    /// <summary>Serves <paramref name="certificate"/>, a self-signed one made by <see cref="CreateSelfSigned"/> (ECDSA P-256,
+    /// for localhost and 127.0.0.1, valid for a day), and says so in the log.</summary>
+    public static CertificateProvider SelfSigned(X509Certificate2 certificate, ILogger logger, TimeProvider time)
     {
-        var certificate = CreateSelfSigned(time.GetUtcNow());
         Log.SelfSignedCertificate(logger, certificate.Subject, certificate.Thumbprint);
         return new CertificateProvider(certificate, null, null, null, logger, time);
     }

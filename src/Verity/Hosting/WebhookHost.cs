@@ -31,6 +31,11 @@ internal static class WebhookHost
     /// <exception cref="ConfigurationException">The configuration cannot be loaded.</exception>
     public static WebApplication Build(ServeOptions options, Action<IServiceCollection>? configureServices = null)
     {
+        // Without certificate files the server's certificate is generated: on the thread pool, while the host is built
+        // (key generation and signing are the first use of OpenSSL's EC code).
+        bool fromFiles = options.TlsCertFile is not null && options.TlsKeyFile is not null;
+        var generated = fromFiles ? null : Task.Run(() => CertificateProvider.CreateSelfSigned(DateTimeOffset.UtcNow));
+
         // No file watchers for the host's own (unused) appsettings files: Verity watches its configuration itself.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
@@ -89,9 +94,9 @@ internal static class WebhookHost
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Verity.Tls");
             var time = sp.GetRequiredService<TimeProvider>();
-            return options.TlsCertFile is not null && options.TlsKeyFile is not null
-                ? CertificateProvider.FromFiles(options.TlsCertFile, options.TlsKeyFile, logger, time)
-                : CertificateProvider.SelfSigned(logger, time);
+            return fromFiles
+                ? CertificateProvider.FromFiles(options.TlsCertFile!, options.TlsKeyFile!, logger, time)
+                : CertificateProvider.SelfSigned(generated!.GetAwaiter().GetResult(), logger, time);
         });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReportWriter>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Alerting.AlertQueue>());
