@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace Verity.Install;
 
@@ -8,22 +6,9 @@ namespace Verity.Install;
 /// cert-manager's <c>Certificate</c> (<c>cert-manager.io/v1</c>), as far as <c>verity manifests</c> writes one: the
 /// fields of the webhook's serving certificate and of the release's own CA. KubernetesClient has no model for it.
 /// </summary>
-internal sealed class CertManagerCertificate : IKubernetesObject<V1ObjectMeta>
+internal sealed class CertManagerCertificate() : CertManagerObject<CertManagerCertificate.CertificateSpec>(KubeKind)
 {
-    public const string KubeApiVersion = "cert-manager.io/v1";
     public const string KubeKind = "Certificate";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KubeApiVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public CertificateSpec Spec { get; set; } = new();
 
     /// <summary>The Certificate's <c>spec</c>.</summary>
     internal sealed class CertificateSpec

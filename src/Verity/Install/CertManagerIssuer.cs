@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
 
 namespace Verity.Install;
 
@@ -8,22 +6,9 @@ namespace Verity.Install;
 /// cert-manager's <c>Issuer</c> (<c>cert-manager.io/v1</c>), as far as <c>verity manifests</c> writes one: self-signed
 /// (to make the release's CA) or a CA issuer signing with that CA's Secret. KubernetesClient has no model for it.
 /// </summary>
-internal sealed class CertManagerIssuer : IKubernetesObject<V1ObjectMeta>
+internal sealed class CertManagerIssuer() : CertManagerObject<CertManagerIssuer.IssuerSpec>(KubeKind)
 {
-    public const string KubeApiVersion = "cert-manager.io/v1";
     public const string KubeKind = "Issuer";
-
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KubeApiVersion;
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = KubeKind;
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("spec")]
-    public IssuerSpec Spec { get; set; } = new();
 
     /// <summary>The Issuer's <c>spec</c>: exactly one of <see cref="SelfSigned"/> and <see cref="Ca"/>.</summary>
     internal sealed class IssuerSpec
