@@ -50,7 +50,12 @@ return 0;
 async Task<Result> RunRaw(string name, byte[]? expected, byte[] request)
 {
     // Loopback, self-signed: the certificate the server presents first is the only one trusted (as Cli.PinningClient does).
-    var pin = await PinAsync(url);
+    string? pin;
+    await using (var first = await RawConnection.OpenAsync(url, null))
+    {
+        pin = first.CertificateHash;
+    }
+
     return await Measure(name, async (stopwatch, end, warmupEnd, mine, count) =>
     {
         await using var connection = await RawConnection.OpenAsync(url, pin);
@@ -74,16 +79,6 @@ async Task<Result> RunRaw(string name, byte[]? expected, byte[] request)
             }
         }
     });
-}
-
-static async Task<string?> PinAsync(Uri server)
-{
-    using var tcp = new System.Net.Sockets.TcpClient();
-    await tcp.ConnectAsync(server.Host, server.Port);
-    string? seen = null;
-    await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, certificate, _, _) => (seen = certificate?.GetCertHashString()) is not null);
-    await tls.AuthenticateAsClientAsync(server.Host);
-    return seen;
 }
 
 async Task<Result> Run(string name, byte[]? expected, Func<HttpRequestMessage> request)

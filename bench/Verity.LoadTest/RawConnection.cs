@@ -24,6 +24,9 @@ internal sealed class RawConnection : IAsyncDisposable
         _tls = tls;
     }
 
+    /// <summary>The hash of the certificate the server presented.</summary>
+    public string? CertificateHash => _tls.RemoteCertificate?.GetCertHashString();
+
     /// <summary>Connects to <paramref name="server"/>, trusting the certificate it presents if <paramref name="pin"/> is
     /// null or has the same hash.</summary>
     public static async Task<RawConnection> OpenAsync(Uri server, string? pin)
