@@ -74,8 +74,8 @@ internal sealed class AlertSender
                 int status = (int)response.StatusCode;
                 if (status is >= 200 and < 300)
                 {
-                    _counters.CountSent();
                     Log.AlertSent(_logger, delivery.ReceiverName, delivery.Stream.ToString().ToLowerInvariant(), status, attempt);
+                    _counters.CountSent();
                     return new AlertOutcome(true, null, false, attempt);
                 }
 
@@ -162,8 +162,9 @@ internal sealed class AlertSender
 
     private AlertOutcome Failed(AlertDelivery delivery, string reason, bool deadline, int attempts)
     {
-        _counters.CountFailed();
+        // Logged before it is counted: whoever sees the count (a test, a scrape) finds the log line that explains it.
         Log.AlertFailed(_logger, delivery.ReceiverName, delivery.Stream.ToString().ToLowerInvariant(), reason, attempts);
+        _counters.CountFailed();
         return new AlertOutcome(false, reason, deadline, attempts);
     }
 }
