@@ -25,6 +25,8 @@ internal sealed class KubernetesClusterAccess : IClusterAccess
 {
     private readonly Lazy<IKubernetes> _client;
 
+    static KubernetesClusterAccess() => KubernetesExtraJson.Register();
+
     public KubernetesClusterAccess(Func<IKubernetes> client)
     {
         ArgumentNullException.ThrowIfNull(client);

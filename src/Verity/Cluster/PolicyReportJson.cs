@@ -72,8 +72,13 @@ internal static class PolicyReportJson
     /// <summary>The <c>metadata.resourceVersion</c> of an object the API returned, or null.</summary>
     public static string? ResourceVersion(object existing)
     {
-        var element = existing is JsonElement e ? e : JsonSerializer.SerializeToElement(existing);
-        return element.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var v) && v.ValueKind == JsonValueKind.String
+        var element = existing switch
+        {
+            JsonElement e => e,
+            JsonNode n => JsonSerializer.SerializeToElement(n, KubernetesExtraJson.Default.JsonNode),
+            _ => default,
+        };
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var v) && v.ValueKind == JsonValueKind.String
             ? v.GetString()
             : null;
     }

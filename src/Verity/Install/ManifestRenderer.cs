@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Verity.Core.Configuration;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Verity.Install;
@@ -65,12 +68,7 @@ internal sealed class ManifestRenderer
     /// <summary>The annotation on the webhook that has cert-manager's cainjector fill in its <c>caBundle</c>.</summary>
     public const string InjectCaAnnotation = "cert-manager.io/inject-ca-from";
 
-    /// <summary>KubernetesClient's YAML type map entries for the kinds it has no model of (cert-manager's).</summary>
-    public static IReadOnlyDictionary<string, Type> CustomTypes { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
-    {
-        [$"{CertManagerCertificate.KubeApiVersion}/{CertManagerCertificate.KubeKind}"] = typeof(CertManagerCertificate),
-        [$"{CertManagerIssuer.KubeApiVersion}/{CertManagerIssuer.KubeKind}"] = typeof(CertManagerIssuer),
-    };
+    static ManifestRenderer() => Cluster.KubernetesExtraJson.Register();
 
     private YamlMappingNode Features => _values.Mapping("application.features");
 
@@ -81,7 +79,7 @@ internal sealed class ManifestRenderer
         var resources = new List<JsonObject> { Namespace() };
         if (PolicyReports)
         {
-            resources.Add(Typed(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(_chart.PolicyReportCrdYaml)));
+            resources.Add(ToJson(ToTyped(ReadYaml(_chart.PolicyReportCrdYaml).Single())));
         }
 
         resources.Add(ServiceAccount());
@@ -187,7 +185,8 @@ internal sealed class ManifestRenderer
         var text = new StringBuilder();
         foreach (var resource in resources)
         {
-            text.Append("---\n").Append(KubernetesYaml.Serialize(ToTyped(resource)).TrimEnd('\n')).Append('\n');
+            // Through the resource's model (as KubernetesClient reads it: unknown fields dropped, nulls left out), then YAML.
+            text.Append("---\n").Append(ToYaml(YamlOf(ToJson(ToTyped(resource)))).TrimEnd('\n')).Append('\n');
         }
 
         return text.ToString();
@@ -213,11 +212,54 @@ internal sealed class ManifestRenderer
             "PodDisruptionBudget" => KubernetesJson.Deserialize<V1PodDisruptionBudget>(json),
             "NetworkPolicy" => KubernetesJson.Deserialize<V1NetworkPolicy>(json),
             "MutatingWebhookConfiguration" => KubernetesJson.Deserialize<V1MutatingWebhookConfiguration>(json),
-            CertManagerCertificate.KubeKind => KubernetesJson.Deserialize<CertManagerCertificate>(json),
-            CertManagerIssuer.KubeKind => KubernetesJson.Deserialize<CertManagerIssuer>(json),
+            CertManagerCertificate.KubeKind => JsonSerializer.Deserialize(json, CertManagerJson.Default.CertManagerCertificate)!,
+            CertManagerIssuer.KubeKind => JsonSerializer.Deserialize(json, CertManagerJson.Default.CertManagerIssuer)!,
             var kind => throw new InvalidOperationException($"no model for kind {kind}"),
         };
     }
+
+    /// <summary>A model (<see cref="ToTyped"/>) as the JSON object the Kubernetes API reads: nulls left out.</summary>
+    public static JsonObject ToJson(object typed) => (typed switch
+    {
+        CertManagerCertificate certificate => JsonSerializer.SerializeToNode(certificate, CertManagerJson.Default.CertManagerCertificate),
+        CertManagerIssuer issuer => JsonSerializer.SerializeToNode(issuer, CertManagerJson.Default.CertManagerIssuer),
+        _ => JsonNode.Parse(KubernetesJson.Serialize(typed)),
+    })!.AsObject();
+
+    /// <summary>The documents of a YAML stream as JSON objects (YAML 1.2 core scalars), e.g. the chart's CRD or
+    /// <c>verity manifests</c>' output.</summary>
+    /// <exception cref="YamlException">The text is not YAML.</exception>
+    public static List<JsonObject> ReadYaml(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return [.. stream.Documents.Select(d => YamlJson.ToJson(d.RootNode)).OfType<JsonObject>()];
+    }
+
+    /// <summary>A JSON value as a YAML node: strings that a YAML 1.1 or 1.2 reader would take for another type quoted,
+    /// multi-line strings as literal blocks.</summary>
+    internal static YamlNode YamlOf(JsonNode? node) => node switch
+    {
+        JsonObject o => new YamlMappingNode(o.Select(p => new KeyValuePair<YamlNode, YamlNode>(YamlString(p.Key), YamlOf(p.Value)))),
+        JsonArray a => new YamlSequenceNode(a.Select(YamlOf)),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => YamlString(v.GetValue<string>()),
+        JsonValue v => new YamlScalarNode(v.ToJsonString()) { Style = ScalarStyle.Plain },
+        _ => new YamlScalarNode("null") { Style = ScalarStyle.Plain },
+    };
+
+    private static YamlScalarNode YamlString(string text) => new(text)
+    {
+        Style = text.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal
+            : ReadAsOtherType(text) ? ScalarStyle.DoubleQuoted
+            : ScalarStyle.Any,
+    };
+
+    /// <summary>Whether a plain scalar with this text could be read as something other than a string: empty, null, a
+    /// YAML 1.1 boolean (y, yes, on, ...; Kubernetes' Go reader still knows them) or anything that starts like a number.</summary>
+    private static bool ReadAsOtherType(string text) =>
+        text.Length == 0
+        || text[0] is (>= '0' and <= '9') or '-' or '+' or '.' or '~'
+        || text.ToLowerInvariant() is "null" or "true" or "false" or "y" or "n" or "yes" or "no" or "on" or "off";
 
     // ---------------------------------------------------------------- features (the chart's _helpers.tpl)
 
@@ -1079,8 +1121,6 @@ internal sealed class ManifestRenderer
     }
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
-
-    private static JsonObject Typed(object model) => JsonNode.Parse(KubernetesJson.Serialize(model))!.AsObject();
 
     private static string ToYaml(YamlNode node)
     {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
-using k8s;
 using Verity.Install;
 
 namespace Verity.Tests.Install;
@@ -21,7 +20,7 @@ public sealed class ChartAgreementTests
     {
         var chart = Normalise(InstallCases.RenderChart(id));
         var manifests = Normalise(InstallCases.Typed(InstallCases.Manifests(id))
-            .Select(o => JsonNode.Parse(KubernetesJson.Serialize(o))!.AsObject())
+            .Select(ManifestRenderer.ToJson)
             .Where(o => (string?)o["kind"] is not ("Namespace" or "CustomResourceDefinition")));
 
         Assert.Equal(manifests.Keys.Order(StringComparer.Ordinal), chart.Keys.Order(StringComparer.Ordinal));
@@ -74,7 +73,7 @@ public sealed class ChartAgreementTests
         var result = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         foreach (var resource in resources)
         {
-            var typed = JsonNode.Parse(KubernetesJson.Serialize(ManifestRenderer.ToTyped(resource)))!.AsObject();
+            var typed = ManifestRenderer.ToJson(ManifestRenderer.ToTyped(resource));
             var kind = (string)typed["kind"]!;
             if (kind == "Secret" && typed["data"] is JsonObject data)
             {

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using k8s;
 using Verity.Install;
 using Verity.Testing;
 
@@ -72,10 +71,15 @@ internal static class InstallCases
         return output.ToString();
     }
 
-    /// <summary>Typed objects, as <c>k8s.KubernetesYaml.LoadAllFromString</c> reads them (strict: an unknown field fails),
-    /// cert-manager's kinds as <see cref="ManifestRenderer.CustomTypes"/>.</summary>
-    public static List<object> Typed(string yaml) =>
-        KubernetesYaml.LoadAllFromString(yaml, new Dictionary<string, Type>(ManifestRenderer.CustomTypes), strict: true);
+    /// <summary>Typed objects, one per YAML document, as KubernetesClient's models (and cert-manager's) read them; strict:
+    /// a field the model does not have, or reads as something else, fails (written back, the object must be the same).</summary>
+    public static List<object> Typed(string yaml) => [.. ManifestRenderer.ReadYaml(yaml).Select(document =>
+    {
+        var typed = ManifestRenderer.ToTyped(document);
+        var back = ManifestRenderer.ToJson(typed);
+        Assert.True(JsonNode.DeepEquals(document, back), $"{document["kind"]} {document["metadata"]?["name"]}: the model does not read it as written:\n{document.ToJsonString()}\n{back.ToJsonString()}");
+        return typed;
+    })];
 
     /// <summary>The chart's templates rendered by <see cref="GoTemplate"/> for a case, one JSON object per resource.</summary>
     public static List<JsonObject> RenderChart(string id)
