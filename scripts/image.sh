@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Verity's OCI image without a container engine, as tests/harness/up.sh builds its test images: dotnet publish
-# (self-contained, ReadyToRun), a root filesystem with the shared libraries .NET needs (copied from this Debian host, the
+# (Native AOT: one self-contained executable), a root filesystem with the shared libraries .NET needs (copied from this Debian host, the
 # role build/Dockerfile gives the chiseled runtime-deps image), umoci for the layout and the image configuration, and
 # skopeo to push it to the test harness's registry.
 #
@@ -33,6 +33,11 @@ need=()
 command -v umoci >/dev/null 2>&1 || need+=(umoci)
 ((PUSH)) && ! command -v skopeo >/dev/null 2>&1 && need+=(skopeo)
 command -v jq >/dev/null 2>&1 || need+=(jq)
+# Native AOT links with the C toolchain and zlib (unless an existing publish folder is given).
+if [[ -z $PUBLISH ]]; then
+  command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(gcc)
+  [[ -e /usr/include/zlib.h ]] || need+=(zlib1g-dev)
+fi
 if ((${#need[@]})); then
   [[ $(id -u) == 0 ]] || die "missing Debian packages (${need[*]}) and not root: apt-get install ${need[*]}"
   say "installing Debian packages: ${need[*]}"
@@ -52,8 +57,8 @@ fi
 case $(uname -m) in x86_64) RID=linux-x64; ARCH=amd64 ;; aarch64) RID=linux-arm64; ARCH=arm64 ;; *) die "unsupported machine $(uname -m)" ;; esac
 if [[ -z $PUBLISH ]]; then
   PUBLISH="$WORK/publish"
-  say "dotnet publish src/Verity ($RID, self-contained, ReadyToRun)"
-  dotnet publish "$ROOT/src/Verity/Verity.csproj" -c Release -r "$RID" --self-contained -p:PublishReadyToRun=true -p:DebugType=none \
+  say "dotnet publish src/Verity ($RID, Native AOT)"
+  dotnet publish "$ROOT/src/Verity/Verity.csproj" -c Release -r "$RID" -p:DebugType=none -p:StripSymbols=true \
     -o "$PUBLISH" -nologo -v quiet >&2
 fi
 [[ -f $PUBLISH/verity ]] || die "$PUBLISH has no verity executable"

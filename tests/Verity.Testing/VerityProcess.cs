@@ -65,17 +65,28 @@ public sealed class VerityProcess : IAsyncDisposable
     /// <summary>Starts <c>verity</c> with <paramref name="arguments"/>.</summary>
     public static VerityProcess Start(params string[] arguments) => Start(null, arguments);
 
+    /// <summary>
+    /// A published executable to run instead of <c>dotnet verity.dll</c>: <c>VERITY_EXECUTABLE</c>, which
+    /// <c>scripts/test.sh</c> sets to the Native AOT build for a second run of the executable tests.
+    /// </summary>
+    public static string? PublishedExecutable => Environment.GetEnvironmentVariable("VERITY_EXECUTABLE") is { Length: > 0 } path ? path : null;
+
     /// <summary>Starts <c>verity</c> with <paramref name="arguments"/> and these environment variables set.</summary>
     public static VerityProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var executable = PublishedExecutable;
+        var start = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(AssemblyPath);
+        if (executable is null)
+        {
+            start.ArgumentList.Add(AssemblyPath);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

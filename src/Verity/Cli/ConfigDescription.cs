@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -27,7 +28,7 @@ internal static class ConfigDescription
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        TypeInfoResolver = CliJson.Default,
     };
 
     public static string ToJson(VerityConfiguration configuration)
@@ -134,6 +135,9 @@ internal static class ConfigDescription
         return json;
     }
 
+    // Every object described here is a configuration type of Verity's own assemblies, which the AOT build roots
+    // (Verity.csproj: TrimmerRootAssembly), so their public properties keep their reflection metadata.
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Verity's own assemblies are rooted in the AOT build; see above.")]
     private static JsonObject Properties(object value, int depth)
     {
         var json = new JsonObject();

@@ -120,7 +120,7 @@ internal sealed record DemoScenario(string Configuration, IReadOnlyList<DemoCase
         };
         if (testbedFile is not null)
         {
-            var values = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(testbedFile))
+            var values = JsonSerializer.Deserialize(File.ReadAllText(testbedFile), CliJson.Default.DictionaryStringString)
                 ?? throw new InvalidOperationException($"{testbedFile} is empty");
             configuration = configuration.Replace("  policy:\n", TestbedValidators(values) + "  policy:\n" + TestbedRules(values), StringComparison.Ordinal);
             var image = values["TESTBED_IMAGE"];

@@ -35,7 +35,7 @@ internal static class PolicyReportJson
                 properties["validator"] = r.Validator;
             }
 
-            results.Add(new JsonObject
+            results.Append(new JsonObject
             {
                 ["policy"] = Policy,
                 ["rule"] = r.Rule,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using Verity.Cluster;
 using Verity.Core.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -608,19 +609,19 @@ internal sealed class ManifestRenderer
         var rules = new JsonArray();
         if (ChildApproval)
         {
-            rules.Add(Rule("", ["pods", "replicationcontrollers"], ["get"]));
-            rules.Add(Rule("apps", ["deployments", "replicasets", "daemonsets", "statefulsets"], ["get"]));
-            rules.Add(Rule("batch", ["jobs", "cronjobs"], ["get"]));
+            rules.Append(Rule("", ["pods", "replicationcontrollers"], ["get"]));
+            rules.Append(Rule("apps", ["deployments", "replicasets", "daemonsets", "statefulsets"], ["get"]));
+            rules.Append(Rule("batch", ["jobs", "cronjobs"], ["get"]));
         }
 
         if (ReadsNamespaces)
         {
-            rules.Add(Rule("", ["namespaces"], ["get"]));
+            rules.Append(Rule("", ["namespaces"], ["get"]));
         }
 
         if (PolicyReports)
         {
-            rules.Add(Rule("wgpolicyk8s.io", ["policyreports"], ["get", "create", "update"]));
+            rules.Append(Rule("wgpolicyk8s.io", ["policyreports"], ["get", "create", "update"]));
         }
 
         if (rules.Count > 0)
@@ -730,8 +731,8 @@ internal sealed class ManifestRenderer
         if (redis is not null)
         {
             var env = container["env"]!.AsArray();
-            env.Add(new JsonObject { ["name"] = "REDIS_HOST", ["value"] = RedisHost });
-            env.Add(RedisPasswordVariable());
+            env.Append(new JsonObject { ["name"] = "REDIS_HOST", ["value"] = RedisHost });
+            env.Append(RedisPasswordVariable());
         }
 
         if (HelmValues.Truthy(HelmValues.Get(d, "envs")))
@@ -756,14 +757,14 @@ internal sealed class ManifestRenderer
         if (redis is not null)
         {
             // Only the CA, under the name Verity reads (/app/redis-certs/tls.crt): Verity never sees Redis's key.
-            mounts.Add(new JsonObject { ["name"] = "redis-certs", ["mountPath"] = "/app/redis-certs", ["readOnly"] = true });
-            volumes.Add(SecretVolume("redis-certs", RedisTlsName, ("ca.crt", "tls.crt")));
+            mounts.Append(new JsonObject { ["name"] = "redis-certs", ["mountPath"] = "/app/redis-certs", ["readOnly"] = true });
+            volumes.Append(SecretVolume("redis-certs", RedisTlsName, ("ca.crt", "tls.crt")));
         }
 
         foreach (var secret in AuthSecretNames)
         {
-            mounts.Add(new JsonObject { ["name"] = $"{secret}-volume", ["mountPath"] = $"/app/secrets/{secret}", ["readOnly"] = true });
-            volumes.Add(new JsonObject { ["name"] = $"{secret}-volume", ["secret"] = new JsonObject { ["secretName"] = secret } });
+            mounts.Append(new JsonObject { ["name"] = $"{secret}-volume", ["mountPath"] = $"/app/secrets/{secret}", ["readOnly"] = true });
+            volumes.Append(new JsonObject { ["name"] = $"{secret}-volume", ["secret"] = new JsonObject { ["secretName"] = secret } });
         }
 
         container["volumeMounts"] = mounts;
@@ -861,9 +862,9 @@ internal sealed class ManifestRenderer
             "--maxmemory-policy", "volatile-lru", "--loglevel", level);
         foreach (var command in new[] { "FLUSHALL", "FLUSHDB", "KEYS", "CONFIG", "DEBUG" })
         {
-            args.Add("--rename-command");
-            args.Add(command);
-            args.Add(string.Empty);
+            args.Append("--rename-command");
+            args.Append(command);
+            args.Append(string.Empty);
         }
 
         var container = new JsonObject
@@ -1022,7 +1023,7 @@ internal sealed class ManifestRenderer
         if (mode == "validate")
         {
             // Label selectors cannot say "either label": a second webhook takes the namespaces with only Verity's label.
-            webhooks.Add(WebhookEntry($"verity-label.{ServiceName}.{_namespace}.svc", VerityLabel, mode, hook, tls));
+            webhooks.Append(WebhookEntry($"verity-label.{ServiceName}.{_namespace}.svc", VerityLabel, mode, hook, tls));
         }
 
         var metadata = Metadata($"{Name}-webhook", namespaced: false);
@@ -1045,15 +1046,15 @@ internal sealed class ManifestRenderer
         var expressions = new JsonArray(Expression("kubernetes.io/metadata.name", "NotIn", _namespace));
         if (mode == "ignore")
         {
-            expressions.Add(Expression(ConnaisseurLabel, "NotIn", "ignore"));
-            expressions.Add(Expression(VerityLabel, "NotIn", "ignore"));
+            expressions.Append(Expression(ConnaisseurLabel, "NotIn", "ignore"));
+            expressions.Append(Expression(VerityLabel, "NotIn", "ignore"));
         }
         else if (mode == "validate")
         {
-            expressions.Add(Expression(key, "In", "validate"));
+            expressions.Append(Expression(key, "In", "validate"));
             if (key == VerityLabel)
             {
-                expressions.Add(Expression(ConnaisseurLabel, "NotIn", "validate"));
+                expressions.Append(Expression(ConnaisseurLabel, "NotIn", "validate"));
             }
         }
 
