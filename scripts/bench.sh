@@ -39,15 +39,15 @@ results="$out/results.txt"
 say() { printf '\n== %s\n' "$*" | tee -a "$results" >&2; }
 record() { tee -a "$results"; }
 
-say "build (Release) and publish (ReadyToRun, linux-x64)"
+say "build (Release) and publish (Native AOT, linux-x64)"
 cd "$root"
 dotnet build src/Verity -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build bench/Verity.LoadTest -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build bench/Verity.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
-# What the image ships: self-contained, one composite ReadyToRun image of Verity, its packages and the runtime.
-dotnet publish src/Verity -c Release -r linux-x64 --self-contained true -o "$out/r2r" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+# What the image ships: one Native AOT executable (decision 17).
+dotnet publish src/Verity -c Release -r linux-x64 -o "$out/aot" -nologo -v quiet -clp:ErrorsOnly >/dev/null
 jit=(dotnet "$root/src/Verity/bin/Release/net10.0/verity.dll")
-r2r="$out/r2r/verity"
+aot="$out/aot/verity"
 loadtest=(dotnet "$root/bench/Verity.LoadTest/bin/Release/net10.0/Verity.LoadTest.dll")
 "$root/bench/scripts/seed-notary-tags.sh" "$bed/testbed.env" 10000 bench/many 2>&1 | record
 
@@ -90,8 +90,8 @@ say "start-up and first requests ($runs start-ups per variant and first review; 
 "${loadtest[@]}" startup --config "$config" --runs "$runs" \
   --variant "jit-no-warm-up=${jit[*]} -- --warm-up-timeout 0" \
   --variant "jit=${jit[*]}" \
-  --variant "r2r-no-warm-up=$r2r -- --warm-up-timeout 0" \
-  --variant "r2r=$r2r" \
+  --variant "aot-no-warm-up=$aot -- --warm-up-timeout 0" \
+  --variant "aot=$aot" \
   --review "notaryv1=$TESTBED_IMAGE:signed|$TESTBED_IMAGE_PLAIN:signed" \
   --review "static=docker.io/library/nginx:1.27|docker.io/library/redis:7" | record
 
@@ -100,15 +100,15 @@ say "notaryv1 cold path: first validation of a collection in a warm process vs. 
 "${benchmarks[@]}" coldpath 200 | record
 say "notaryv1 cold path: where the time goes (traced first validations in a warm process)"
 "${benchmarks[@]}" trace 4 2>&1 | tail -n 12 | record
-say "first verification in a fresh process vs. the second (JIT and crypto initialisation; Release build, no ReadyToRun)"
+say "first verification in a fresh process vs. the second (JIT and crypto initialisation; Release build on the JIT)"
 "${benchmarks[@]}" first | record
 say "notaryv1 cold path (BenchmarkDotNet): first validation of a collection vs. the server's own answers"
 (cd bench/Verity.Benchmarks && dotnet bin/Release/net10.0/Verity.Benchmarks.dll --filter '*NotaryColdPath*' "${bdn[@]}" 2>&1 | grep -A7 '^| Method' | record)
 
-say "the webhook under load (ReadyToRun build, warm-up on)"
+say "the webhook under load (Native AOT build, warm-up on)"
 port=$((28400 + RANDOM % 500))
 url="https://127.0.0.1:$port"
-"$r2r" serve --config "$config" --urls "$url" --log-level error --reload-interval 0 &
+"$aot" serve --config "$config" --urls "$url" --log-level error --reload-interval 0 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
