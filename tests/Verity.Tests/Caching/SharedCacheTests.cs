@@ -298,8 +298,10 @@ public sealed class SharedCacheTests
                     connections.Add(ServeAsync(client, fault));
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (_stop.IsCancellationRequested
+                && e is OperationCanceledException or InvalidOperationException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
+                // Stopping: the listener may already be stopped when the loop comes back to accept ("Not listening").
             }
 
             await Task.WhenAll(connections);
