@@ -13,6 +13,33 @@ internal static class AdmissionRequests
         ["spec"] = new JsonObject { ["containers"] = Containers(images) },
     });
 
+    /// <summary>A Pod review in <paramref name="ns"/> whose controller is <paramref name="ownerKind"/> (a <c>batch/v1</c>
+    /// Job, else an <c>apps/v1</c> kind) <paramref name="ownerName"/>.</summary>
+    public static JsonObject PodOwnedBy(string ns, string ownerKind, string ownerName, string ownerUid, params string[] images)
+    {
+        var review = Pod(images);
+        var request = review["request"]!.AsObject();
+        request["namespace"] = ns;
+        var metadata = request["object"]!["metadata"]!.AsObject();
+        metadata["namespace"] = ns;
+        metadata["ownerReferences"] = new JsonArray(new JsonObject
+        {
+            ["apiVersion"] = ownerKind is "Job" ? "batch/v1" : "apps/v1",
+            ["kind"] = ownerKind,
+            ["name"] = ownerName,
+            ["uid"] = ownerUid,
+            ["controller"] = true,
+        });
+        return review;
+    }
+
+    /// <summary>The review, moved to namespace <paramref name="ns"/>.</summary>
+    public static JsonObject InNamespace(JsonObject review, string ns)
+    {
+        review["request"]!["namespace"] = ns;
+        return review;
+    }
+
     public static JsonObject Deployment(params string[] images) => Review("Deployment", "apps", "v1", new JsonObject
     {
         ["apiVersion"] = "apps/v1",

@@ -38,30 +38,6 @@ public sealed class ClusterFeatureTests : IAsyncLifetime
 
     private Task<WebhookServer> Start(string features = "") => WebhookServer.StartAsync(MockConfig.WithFeatures(features), kubeconfig: _api.WriteKubeconfig(_dir.FullName));
 
-    private static JsonObject PodOwnedBy(string ns, string ownerKind, string ownerName, string ownerUid, params string[] images)
-    {
-        var review = Pod(images);
-        var request = review["request"]!.AsObject();
-        request["namespace"] = ns;
-        var metadata = request["object"]!["metadata"]!.AsObject();
-        metadata["namespace"] = ns;
-        metadata["ownerReferences"] = new JsonArray(new JsonObject
-        {
-            ["apiVersion"] = ownerKind is "Job" ? "batch/v1" : "apps/v1",
-            ["kind"] = ownerKind,
-            ["name"] = ownerName,
-            ["uid"] = ownerUid,
-            ["controller"] = true,
-        });
-        return review;
-    }
-
-    private static JsonObject InNamespace(JsonObject review, string ns)
-    {
-        review["request"]!["namespace"] = ns;
-        return review;
-    }
-
     private static async Task<JsonNode> Decide(WebhookServer server, JsonNode review)
     {
         using var content = new StringContent(review.ToJsonString(), Encoding.UTF8);
