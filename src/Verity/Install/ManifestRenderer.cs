@@ -69,7 +69,7 @@ internal sealed class ManifestRenderer
     /// <summary>The annotation on the webhook that has cert-manager's cainjector fill in its <c>caBundle</c>.</summary>
     public const string InjectCaAnnotation = "cert-manager.io/inject-ca-from";
 
-    static ManifestRenderer() => Cluster.KubernetesExtraJson.Register();
+    static ManifestRenderer() => KubernetesExtraJson.Register();
 
     private YamlMappingNode Features => _values.Mapping("application.features");
 
