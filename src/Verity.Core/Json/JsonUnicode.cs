@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -25,6 +26,13 @@ public static class JsonUnicode
     /// <param name="options">The options the text is parsed with (depth, comments, trailing commas).</param>
     public static long? FindInvalidString(ReadOnlySpan<byte> json, JsonReaderOptions options)
     {
+        // ASCII text is valid UTF-8, and without a \u escape no string can hold a lone surrogate: nothing to look for
+        // (the common case, checked at vector speed instead of reading every token).
+        if (Ascii.IsValid(json) && json.IndexOf("\\u"u8) < 0)
+        {
+            return null;
+        }
+
         var reader = new Utf8JsonReader(json, options);
         try
         {

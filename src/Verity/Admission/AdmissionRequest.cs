@@ -35,21 +35,21 @@ internal sealed record AdmissionRequest
 
     public static AdmissionRequest Read(JsonElement request)
     {
-        JsonElement? kind = Property(request, "kind");
-        var obj = Property(request, "object");
+        JsonElement? kind = Property(request, "kind"u8);
+        var obj = Property(request, "object"u8);
         return new AdmissionRequest
         {
-            Uid = String(request, "uid") ?? string.Empty,
-            Kind = kind is { } k ? String(k, "kind") : null,
-            Group = kind is { } g ? String(g, "group") : null,
-            SubResource = String(request, "subResource"),
-            Operation = String(request, "operation"),
-            Namespace = String(request, "namespace"),
-            Name = String(request, "name") ?? (obj is { } o ? ObjectName(o) : null),
-            User = Property(request, "userInfo") is { } user ? String(user, "username") : null,
-            DryRun = Property(request, "dryRun") is { ValueKind: JsonValueKind.True },
+            Uid = String(request, "uid"u8) ?? string.Empty,
+            Kind = kind is { } k ? String(k, "kind"u8) : null,
+            Group = kind is { } g ? String(g, "group"u8) : null,
+            SubResource = String(request, "subResource"u8),
+            Operation = String(request, "operation"u8),
+            Namespace = String(request, "namespace"u8),
+            Name = String(request, "name"u8) ?? (obj is { } o ? ObjectName(o) : null),
+            User = Property(request, "userInfo"u8) is { } user ? String(user, "username"u8) : null,
+            DryRun = Property(request, "dryRun"u8) is { ValueKind: JsonValueKind.True },
             Object = obj,
-            OldObject = Property(request, "oldObject"),
+            OldObject = Property(request, "oldObject"u8),
         };
     }
 
@@ -57,17 +57,17 @@ internal sealed record AdmissionRequest
     public static bool IsMarkedForDeletion(JsonElement? obj)
     {
         return obj is { ValueKind: JsonValueKind.Object } o
-            && Property(o, "metadata") is { } metadata
-            && Property(metadata, "deletionTimestamp") is { ValueKind: JsonValueKind.String };
+            && Property(o, "metadata"u8) is { } metadata
+            && Property(metadata, "deletionTimestamp"u8) is { ValueKind: JsonValueKind.String };
     }
 
     private static string? ObjectName(JsonElement obj)
     {
-        var metadata = Property(obj, "metadata");
-        return metadata is { } m ? String(m, "name") ?? String(m, "generateName") : null;
+        var metadata = Property(obj, "metadata"u8);
+        return metadata is { } m ? String(m, "name"u8) ?? String(m, "generateName"u8) : null;
     }
 
-    private static JsonElement? Property(JsonElement element, string name)
+    private static JsonElement? Property(JsonElement element, ReadOnlySpan<byte> name)
     {
         return element.ValueKind == JsonValueKind.Object
             && element.TryGetProperty(name, out var value)
@@ -76,7 +76,7 @@ internal sealed record AdmissionRequest
             : null;
     }
 
-    private static string? String(JsonElement element, string name)
+    private static string? String(JsonElement element, ReadOnlySpan<byte> name)
     {
         return Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
     }

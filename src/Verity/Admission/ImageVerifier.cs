@@ -1,3 +1,4 @@
+using BitFaster.Caching.Lru;
 using Verity.Caching;
 using Verity.Core.Configuration;
 using Verity.Core.Images;
@@ -24,7 +25,18 @@ internal sealed class ImageVerifier
     /// <summary>The skip reason of automatic child approval (Connaisseur's wording).</summary>
     public const string ChildOfApprovedOwner = "automatic approval of child image reference";
 
+    /// <summary>The most image strings whose parsed reference and rule are remembered (as many as the verdict cache holds).</summary>
+    internal const int ResolvedCapacity = VerdictCache.Capacity;
+
+    /// <summary>The longest image string that is remembered; longer ones are parsed every time (no reference is that long).</summary>
+    private const int MaxRememberedLength = 512;
+
     private readonly ILogger<ImageVerifier> _logger;
+
+    // Parsing a reference (the distribution grammar's regular expression) and matching the policy's globs were most of a
+    // cached review's own CPU; both are functions of the image string and the configuration, so they are remembered
+    // per string, with the configuration's generation: an entry of an older configuration is resolved again.
+    private readonly ConcurrentLru<string, Resolved> _resolved = new(ResolvedCapacity);
     private readonly VerdictCache _cache;
     private readonly VerificationFlights _flights;
     private readonly VerityMetrics _metrics;
@@ -44,12 +56,21 @@ internal sealed class ImageVerifier
     /// <param name="cancellationToken">The request's deadline.</param>
     public async Task<ImageVerdict> VerifyAsync(string image, PolicySnapshot snapshot, string? skip, CancellationToken cancellationToken)
     {
-        if (!ImageReference.TryParse(image, out var reference, out var parseError))
+        if (!_resolved.TryGet(image, out var resolved) || resolved.Generation != snapshot.Generation)
         {
-            return new ImageVerdict { Image = image, Allowed = false, Reason = parseError };
+            if (!ImageReference.TryParse(image, out var parsed, out var parseError))
+            {
+                return new ImageVerdict { Image = image, Allowed = false, Reason = parseError };
+            }
+
+            resolved = new Resolved(snapshot.Generation, parsed, snapshot.Policy.FindRule(parsed));
+            if (image.Length <= MaxRememberedLength)
+            {
+                _resolved.AddOrUpdate(image, resolved);
+            }
         }
 
-        var rule = snapshot.Policy.FindRule(reference);
+        var (reference, rule) = (resolved.Reference, resolved.Rule);
         if (rule is null)
         {
             return new ImageVerdict
@@ -175,4 +196,7 @@ internal sealed class ImageVerifier
                 throw new InvalidOperationException($"unknown outcome {outcome}");
         }
     }
+
+    /// <summary>An image string's parsed reference and the rule that applies to it under configuration <see cref="Generation"/>.</summary>
+    private sealed record Resolved(long Generation, ImageReference Reference, PolicyRule? Rule);
 }

@@ -67,6 +67,11 @@ public sealed partial class MetricsTests
         Assert.Equal(0, m["verity_alert_queue_depth"]);
         Assert.Equal(0, m["verity_cache_degraded"]);
         Assert.Equal(0, m["verity_alerts_dropped_total"]);
+
+        // A labelled series appears once it is first counted, not before: nothing timed out, no static image was admitted.
+        Assert.DoesNotContain(m.Keys, k => k.StartsWith("connaisseur_validations_timeouted_total{", StringComparison.Ordinal));
+        Assert.DoesNotContain(m.Keys, k => k.StartsWith("connaisseur_requests_denied_total{timeout=\"true\"}", StringComparison.Ordinal));
+        Assert.False(m.ContainsKey("connaisseur_validations_successful_total{type=\"static\",validator_name=\"deny\"}"));
     }
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?<labels>\{[^}]*\})? (?<value>[-+0-9.eE]+|NaN)$", RegexOptions.Multiline)]
