@@ -22,23 +22,23 @@ internal static class ImageExtractor
         }
 
         var spec = workload;
-        var pointer = string.Empty;
-        foreach (var segment in path)
+        for (int depth = 0; depth < path.Count; depth++)
         {
-            pointer += "/" + segment;
-            if (!spec.TryGetProperty(segment, out var next) || next.ValueKind == JsonValueKind.Null)
+            if (!spec.TryGetProperty(path[depth], out var next) || next.ValueKind == JsonValueKind.Null)
             {
-                throw new WorkloadException($"no containers found in workload object: the {kind} has no {pointer[1..].Replace('/', '.')}");
+                throw new WorkloadException($"no containers found in workload object: the {kind} has no {string.Join('.', path.Take(depth + 1))}");
             }
 
             if (next.ValueKind != JsonValueKind.Object)
             {
-                throw new WorkloadException($"{pointer[1..].Replace('/', '.')} of the {kind} is {Describe(next.ValueKind)}, not an object");
+                throw new WorkloadException($"{string.Join('.', path.Take(depth + 1))} of the {kind} is {Describe(next.ValueKind)}, not an object");
             }
 
             spec = next;
         }
 
+        // The JSON pointer (RFC 6901) of the pod spec, where a patch replaces images; no segment here needs escaping.
+        var specPointer = path.Count == 0 ? string.Empty : "/" + string.Join('/', path);
         var images = new List<ContainerImage>();
         foreach (var type in WorkloadKind.ContainerTypes)
         {
@@ -47,28 +47,26 @@ internal static class ImageExtractor
                 continue;
             }
 
-            var listPath = $"{pointer}/{type}";
             if (list.ValueKind != JsonValueKind.Array)
             {
-                throw new WorkloadException($"{Dotted(listPath)} is {Describe(list.ValueKind)}, not a list");
+                throw new WorkloadException($"{Dotted(path, type)} is {Describe(list.ValueKind)}, not a list");
             }
 
             int index = 0;
             foreach (var container in list.EnumerateArray())
             {
-                var containerPath = $"{listPath}/{index}";
                 if (container.ValueKind != JsonValueKind.Object)
                 {
-                    throw new WorkloadException($"{Dotted(containerPath)} is {Describe(container.ValueKind)}, not a container");
+                    throw new WorkloadException($"{Dotted(path, type)}.{index} is {Describe(container.ValueKind)}, not a container");
                 }
 
-                string? name = container.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-                if (!container.TryGetProperty("image", out var image) || image.ValueKind != JsonValueKind.String)
+                string? name = container.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+                if (!container.TryGetProperty("image"u8, out var image) || image.ValueKind != JsonValueKind.String)
                 {
-                    throw new WorkloadException($"container {(name is null ? index.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"\"{name}\"")} in {Dotted(listPath)} has no image");
+                    throw new WorkloadException($"container {(name is null ? index.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"\"{name}\"")} in {Dotted(path, type)} has no image");
                 }
 
-                images.Add(new ContainerImage(image.GetString()!, containerPath + "/image", type, name));
+                images.Add(new ContainerImage(image.GetString()!, $"{specPointer}/{type}/{index}/image", type, name));
                 index++;
             }
         }
@@ -81,7 +79,7 @@ internal static class ImageExtractor
         return images;
     }
 
-    private static string Dotted(string pointer) => pointer.Length == 0 ? pointer : pointer[1..].Replace('/', '.');
+    private static string Dotted(IReadOnlyList<string> path, string list) => path.Count == 0 ? list : $"{string.Join('.', path)}.{list}";
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -13,15 +13,19 @@ namespace Verity.Workloads;
 internal static class WorkloadKind
 {
     /// <summary>The JSON property names leading from the object to its pod spec, or null if the kind is not a workload.</summary>
-    public static string[]? PodSpecPath(string? kind) => kind switch
+    public static IReadOnlyList<string>? PodSpecPath(string? kind) => kind switch
     {
-        "Pod" => ["spec"],
-        "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" or "Job" or "ReplicationController" => ["spec", "template", "spec"],
-        "CronJob" => ["spec", "jobTemplate", "spec", "template", "spec"],
+        "Pod" => PodSpec,
+        "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" or "Job" or "ReplicationController" => TemplateSpec,
+        "CronJob" => JobTemplateSpec,
         "EphemeralContainers" => [],
         _ => null,
     };
 
     /// <summary>The container lists of a pod spec, in the order they are reported.</summary>
+    private static readonly string[] PodSpec = ["spec"];
+    private static readonly string[] TemplateSpec = ["spec", "template", "spec"];
+    private static readonly string[] JobTemplateSpec = ["spec", "jobTemplate", "spec", "template", "spec"];
+
     public static readonly string[] ContainerTypes = ["containers", "initContainers", "ephemeralContainers"];
 }

@@ -99,6 +99,18 @@ public sealed class AdmissionHandlerTests
     }
 
     [Fact]
+    public async Task EphemeralContainersSubresource_OldKind_PatchPathIsAtTheObjectsRoot()
+    {
+        using var fixture = new AdmissionFixture(Config());
+        var review = Review("EphemeralContainers", "", "v1", new JsonObject { ["ephemeralContainers"] = Containers(Alice) }, operation: "UPDATE");
+        review["request"]!["oldObject"] = new JsonObject { ["ephemeralContainers"] = new JsonArray() };
+
+        var response = await Decide(fixture, review);
+
+        Assert.Equal("/ephemeralContainers/0/image=" + AlicePinned, ConnaisseurFixtureTests.PatchOf(response));
+    }
+
+    [Fact]
     public async Task Pod_DeniedImages_AreAllNamedInSpecOrder()
     {
         using var fixture = new AdmissionFixture(Config());
@@ -322,6 +334,10 @@ public sealed class AdmissionHandlerTests
     [InlineData("object-is-string", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Pod\"},\"object\":\"x\"}}", "error decoding new workload object")]
     [InlineData("containers-not-list", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Pod\"},\"object\":{\"spec\":{\"containers\":{}}}}}", "spec.containers is an object, not a list")]
     [InlineData("image-not-string", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Pod\"},\"object\":{\"spec\":{\"containers\":[{\"image\":5}]}}}}", "has no image")]
+    [InlineData("container-not-object", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Deployment\"},\"object\":{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"image\":\"busybox\"},\"x\"]}}}}}}", "spec.template.spec.containers.1 is a string, not a container")]
+    [InlineData("cronjob-without-template", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"CronJob\"},\"object\":{\"spec\":{\"jobTemplate\":{\"spec\":{}}}}}}", "the CronJob has no spec.jobTemplate.spec.template")]
+    [InlineData("template-not-object", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"Job\"},\"object\":{\"spec\":{\"template\":[]}}}}", "spec.template of the Job is a list, not an object")]
+    [InlineData("ephemeral-list-not-list", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"kind\":{\"kind\":\"EphemeralContainers\"},\"object\":{\"ephemeralContainers\":5}}}", "ephemeralContainers is a number, not a list")]
     [InlineData("no-kind", "{\"request\":{\"uid\":\"u\",\"operation\":\"CREATE\",\"object\":{}}}", "the request has no kind")]
     [InlineData("update-without-old", "{\"request\":{\"uid\":\"u\",\"operation\":\"UPDATE\",\"kind\":{\"kind\":\"Pod\"},\"object\":{\"spec\":{\"containers\":[{\"image\":\"busybox\"}]}}}}", "error decoding old workload object")]
     public async Task BrokenObjects_AreDeniedWithCause(string id, string body, string message)
