@@ -19,7 +19,7 @@ namespace Verity.Benchmarks;
 [MemoryDiagnoser]
 public class AdmissionBenchmarks
 {
-    private const string Config = """
+    internal const string Config = """
         application:
           validators:
             - name: allow

@@ -41,6 +41,13 @@ if (args is ["verify-loop", ..])
     return;
 }
 
+// "allocations [rounds]": bytes allocated per step of one cached static review (what garbage collection pays for).
+if (args is ["allocations", ..])
+{
+    await AdmissionAllocations.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+    return;
+}
+
 // "first": in this fresh process, the first verification of the test bed's collection from memory, then the second.
 if (args is ["first", ..])
 {

@@ -28,6 +28,11 @@ if (args.Length < 2)
     return 2;
 }
 
+// A throughput run: socket completions run on the event loop threads instead of hopping to the thread pool, which takes
+// the generator less of the shared cores (here ~0.8x its CPU per request). Safe in this process: nothing it runs blocks. Set
+// before the first socket is used (the runtime reads it once); `startup` above is not affected, so the servers it
+// starts run as shipped.
+Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 var url = new Uri(args[0]);
 var body = File.ReadAllBytes(args[1]);
 int connections = Option("--connections", 16);
