@@ -120,6 +120,8 @@ pod '{"name":"a","image":"docker.io/library/nginx:1.27"},{"name":"b","image":"do
 pod "{\"name\":\"a\",\"image\":\"$TESTBED_IMAGE:signed\"}" >"$out/notary-pod.json"
 say "static, 3 images, 32 connections (right answers: allowed)"
 "${loadtest[@]}" "$url" "$out/static-pod.json" --connections 32 --seconds 10 --warmup 2 --raw --expect '"allowed":true' --pid "$server" | record
+say "static, 3 images, 32 connections, wrk as the load generator (a second opinion, every answer checked)"
+"$root/bench/scripts/throughput-wrk.sh" "$url" "$out/static-pod.json" '"allowed":true' "$server" --seconds 10 | record
 say "notaryv1 signed tag, verdict cached, 32 connections"
 "${loadtest[@]}" "$url" "$out/notary-pod.json" --connections 32 --seconds 10 --warmup 2 --raw --expect '"allowed":true' --pid "$server" | record
 say "10,000 distinct notary-signed images at 1,000/s, then cached passes for $soak s (the soak)"
