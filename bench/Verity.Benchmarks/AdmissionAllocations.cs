@@ -1,13 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Verity.Admission;
 using Verity.Core.Configuration;
 using Verity.Core.Json;
-using Verity.Hosting;
 using Verity.Workloads;
 
 namespace Verity.Benchmarks;
@@ -21,16 +17,11 @@ internal static class AdmissionAllocations
 {
     public static async Task RunAsync(int rounds)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddVerityCore(new AdmissionOptions());
-        using var provider = services.BuildServiceProvider();
-        var snapshots = provider.GetRequiredService<PolicySnapshotProvider>();
-        var snapshot = snapshots.Use(snapshots.Loader.Parse(AdmissionBenchmarks.Config, "bench.yaml"));
+        using var provider = AdmissionBenchmarks.BuildServices();
+        var snapshot = provider.GetRequiredService<PolicySnapshotProvider>().Current!;
         var handler = provider.GetRequiredService<AdmissionHandler>();
         var verifier = provider.GetRequiredService<ImageVerifier>();
-        var body = Encoding.UTF8.GetBytes(AdmissionBenchmarks.Deployment("nginx:1.27", "registry.k8s.io/pause:3.9", "ghcr.io/acme/app:2.1").ToJsonString());
+        var body = AdmissionBenchmarks.DeploymentBody();
         using var document = JsonDocument.Parse(body);
         var request = AdmissionRequest.Read(document.RootElement.GetProperty("request"));
         var response = await handler.DecideAsync(request, snapshot, null, CancellationToken.None);

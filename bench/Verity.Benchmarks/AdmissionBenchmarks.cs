@@ -19,7 +19,7 @@ namespace Verity.Benchmarks;
 [MemoryDiagnoser]
 public class AdmissionBenchmarks
 {
-    internal const string Config = """
+    private const string Config = """
         application:
           validators:
             - name: allow
@@ -46,15 +46,9 @@ public class AdmissionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddVerityCore(new AdmissionOptions());
-        _services = services.BuildServiceProvider();
-        var snapshots = _services.GetRequiredService<PolicySnapshotProvider>();
-        snapshots.Use(snapshots.Loader.Parse(Config, "bench.yaml"));
+        _services = BuildServices();
         _handler = _services.GetRequiredService<AdmissionHandler>();
-        _deployment = Encoding.UTF8.GetBytes(Deployment("nginx:1.27", "registry.k8s.io/pause:3.9", "ghcr.io/acme/app:2.1").ToJsonString());
+        _deployment = DeploymentBody();
     }
 
     [GlobalCleanup]
@@ -80,6 +74,23 @@ public class AdmissionBenchmarks
     /// <summary>Parsing and normalising one image reference.</summary>
     [Benchmark]
     public string ParseImageReference() => ImageReference.Parse("ghcr.io/acme/app:2.1").Canonical;
+
+    /// <summary>The admission pipeline as the server builds it, with <see cref="Config"/> current.</summary>
+    internal static ServiceProvider BuildServices()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddVerityCore(new AdmissionOptions());
+        var provider = services.BuildServiceProvider();
+        var snapshots = provider.GetRequiredService<PolicySnapshotProvider>();
+        snapshots.Use(snapshots.Loader.Parse(Config, "bench.yaml"));
+        return provider;
+    }
+
+    /// <summary>The reviewed AdmissionReview: a Deployment of three images, all allowed by <see cref="Config"/>.</summary>
+    internal static byte[] DeploymentBody() =>
+        Encoding.UTF8.GetBytes(Deployment("nginx:1.27", "registry.k8s.io/pause:3.9", "ghcr.io/acme/app:2.1").ToJsonString());
 
     internal static JsonObject Deployment(params string[] images) => new()
     {

@@ -29,7 +29,7 @@ if (args.Length < 2)
 }
 
 // A throughput run: socket completions run on the event loop threads instead of hopping to the thread pool, which takes
-// the generator less of the shared cores (here ~0.8x its CPU per request). Safe in this process: nothing it runs blocks. Set
+// the generator less of the shared cores (here 0.6-0.7x its CPU per request). Safe in this process: nothing it runs blocks. Set
 // before the first socket is used (the runtime reads it once); `startup` above is not affected, so the servers it
 // starts run as shipped.
 Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");

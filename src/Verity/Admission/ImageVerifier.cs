@@ -26,7 +26,7 @@ internal sealed class ImageVerifier
     public const string ChildOfApprovedOwner = "automatic approval of child image reference";
 
     /// <summary>The most image strings whose parsed reference and rule are remembered (as many as the verdict cache holds).</summary>
-    internal const int ResolvedCapacity = VerdictCache.Capacity;
+    private const int ResolvedCapacity = VerdictCache.Capacity;
 
     /// <summary>The longest image string that is remembered; longer ones are parsed every time (no reference is that long).</summary>
     private const int MaxRememberedLength = 512;

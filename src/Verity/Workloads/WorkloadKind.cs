@@ -12,6 +12,10 @@ namespace Verity.Workloads;
 /// </remarks>
 internal static class WorkloadKind
 {
+    private static readonly string[] PodSpec = ["spec"];
+    private static readonly string[] TemplateSpec = ["spec", "template", "spec"];
+    private static readonly string[] JobTemplateSpec = ["spec", "jobTemplate", "spec", "template", "spec"];
+
     /// <summary>The JSON property names leading from the object to its pod spec, or null if the kind is not a workload.</summary>
     public static IReadOnlyList<string>? PodSpecPath(string? kind) => kind switch
     {
@@ -23,9 +27,5 @@ internal static class WorkloadKind
     };
 
     /// <summary>The container lists of a pod spec, in the order they are reported.</summary>
-    private static readonly string[] PodSpec = ["spec"];
-    private static readonly string[] TemplateSpec = ["spec", "template", "spec"];
-    private static readonly string[] JobTemplateSpec = ["spec", "jobTemplate", "spec", "template", "spec"];
-
     public static readonly string[] ContainerTypes = ["containers", "initContainers", "ephemeralContainers"];
 }
